@@ -1,0 +1,117 @@
+"""flask commands: users, recipes, demo."""
+from __future__ import annotations
+
+import random
+
+import click
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from app.extensions import db
+
+
+def init_app(app) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(recipes)
+    app.cli.add_command(demo)
+
+
+@click.group(help="Facilitator accounts.")
+def users():
+    pass
+
+
+@users.command("create", help="Create a facilitator account (the first one is the instance admin).")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--organisation", default="")
+@click.password_option()
+def users_create(email, name, organisation, password):
+    from app.auth.accounts import create_user, email_taken
+
+    if email_taken(email):
+        raise click.ClickException(f"an account with {email} exists already")
+    if len(password) < 10:
+        raise click.ClickException("use a password of at least 10 characters")
+    user = create_user(email, name, password, organisation)
+    db.session.commit()
+    click.echo(f"Created {user.email}{' (admin)' if user.is_admin else ''}.")
+
+
+@click.group(help="Workshop recipes in workshops/.")
+def recipes():
+    pass
+
+
+@recipes.command("check", help="Validate every recipe; name the file and line of any problem.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def recipes_check(paths):
+    from pathlib import Path
+
+    from app.recipes import RecipeError, load_recipe
+
+    files = [Path(p) for p in paths] or sorted(Path(current_app.config["TANDEM_RECIPES_DIR"]).glob("*.toml"))
+    failed = 0
+    for path in files:
+        try:
+            recipe = load_recipe(path)
+        except RecipeError as error:
+            failed += 1
+            click.echo(f"FAIL {error}", err=True)
+        else:
+            click.echo(f"ok   {path}: {recipe.name} ({len(recipe.agenda)} activities, {len(recipe.groups)} groups)")
+    if failed:
+        raise click.ClickException(f"{failed} recipe(s) have problems")
+
+
+DEMO_EMAIL = "demo@tandem.local"
+DEMO_PASSWORD = "tandem-demo-2026"
+DEMO_RECIPE = "family-support"
+
+
+@click.command(help="Create the demo facilitator and a demo workshop if none exist, and print how to reach them.")
+@click.option("--participants", default=0, show_default=True, help="Simulated phones that join the demo workshop.")
+@click.option("--base-url", envvar="TANDEM_BASE_URL", default="http://localhost:5000", show_default=True)
+def demo(participants, base_url):
+    from app.auth.accounts import create_user
+    from app.models import User, Workshop
+    from app.participants.joining import join
+    from app.workshops.services import create_from_recipe, start
+
+    user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
+    if user is None:
+        user = create_user(DEMO_EMAIL, "Demo facilitator", DEMO_PASSWORD, "Riverside Council")
+    workshop = db.session.scalar(
+        select(Workshop).where(Workshop.owner_id == user.id, Workshop.status != "closed").order_by(Workshop.id)
+    )
+    if workshop is None:
+        recipes_ = current_app.extensions["tandem_recipes"]
+        recipe = recipes_.get(DEMO_RECIPE) or next(iter(recipes_.values()))
+        workshop = create_from_recipe(user, recipe)
+        workshop.challenge = "How might we make it easier for families to get support early, before things get hard?"
+        workshop.place = "Riverside Library, community room"
+        start(workshop)
+    rng = random.Random(workshop.id)
+    groups = [g["key"] for g in workshop.groups]
+    for _ in range(participants):
+        join(workshop, rng.choice(groups), language=workshop.language)
+    db.session.commit()
+
+    base = base_url.rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        run_url = base + url_for("workshops.run", workshop_id=workshop.id)
+        projector_url = base + url_for("workshops.projector", workshop_id=workshop.id)
+        join_url = base + url_for("participants.join_workshop", code=workshop.join_code)
+    click.echo(
+        "\n".join(
+            [
+                "",
+                "Tandem demo",
+                f"  Log in:      {base}/auth/login   e-mail {DEMO_EMAIL}   password {DEMO_PASSWORD}",
+                f"  Facilitate:  {run_url}",
+                f"  Projector:   {projector_url}",
+                f"  Join:        {join_url}   (code {workshop.join_code_display})",
+                "",
+            ]
+        )
+    )

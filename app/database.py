@@ -1,0 +1,73 @@
+"""SQLite tuning and transaction rules.
+
+SQLite is the embedded default: WAL so readers never wait for the writer,
+a busy timeout so writers queue instead of failing, foreign keys enforced,
+and write transactions that take the write lock up front (BEGIN IMMEDIATE):
+a deferred transaction that reads and then writes can fail at once with
+"database is locked" whatever the busy timeout says.
+
+Requests that cannot write (GET, HEAD, OPTIONS) begin a plain deferred
+transaction so the many readers of a live room never queue behind a writer.
+"""
+from __future__ import annotations
+
+import contextvars
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_read_only: contextvars.ContextVar[bool] = contextvars.ContextVar("tandem_read_only", default=False)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def mark_read_only(value: bool) -> contextvars.Token:
+    return _read_only.set(value)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own
+    # transaction handling would defer it and ignore IMMEDIATE).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a power cut
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+def init_app(app):
+    from flask import request
+
+    @app.before_request
+    def _choose_transaction_kind():
+        mark_read_only(request.method in {"GET", "HEAD", "OPTIONS"})
+
+
+def upsert(model, values: dict, unique: list[str], update: list[str]):
+    """INSERT ... ON CONFLICT (unique) DO UPDATE: one statement, safe under concurrency.
+
+    Works on SQLite and PostgreSQL; returns the statement to execute.
+    """
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=unique, set_={name: statement.excluded[name] for name in update}
+    )

@@ -1,0 +1,73 @@
+/* Tandem's own small script: timers, catching up after a lost connection,
+   and keeping what a person typed. Everything works without it. */
+(function () {
+  "use strict";
+
+  /* Timers: the server sends seconds left; count down locally between events. */
+  function startTimers(root) {
+    root.querySelectorAll("[role=timer][data-running='1']").forEach(function (el) {
+      var endsAt = Date.now() + parseInt(el.dataset.seconds, 10) * 1000;
+      el.dataset.endsAt = String(endsAt);
+    });
+  }
+  function tick() {
+    document.querySelectorAll("[role=timer][data-ends-at]").forEach(function (el) {
+      var left = Math.max(0, Math.round((parseInt(el.dataset.endsAt, 10) - Date.now()) / 1000));
+      var text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (el.textContent !== text) { el.textContent = text; }
+      el.closest(".timer").classList.toggle("ending", left <= 30);
+    });
+  }
+
+  /* Drafts: text typed into [data-draft] survives reloads, swaps and lost connections. */
+  function restoreDrafts(root) {
+    root.querySelectorAll("[data-draft-clear]").forEach(function (el) {
+      try { localStorage.removeItem("tandem-draft:" + el.dataset.draftClear); } catch (e) { /* private mode */ }
+    });
+    root.querySelectorAll("[data-draft]").forEach(function (el) {
+      var saved = null;
+      try { saved = localStorage.getItem("tandem-draft:" + el.dataset.draft); } catch (e) { /* private mode */ }
+      if (saved && !el.value) { el.value = saved; }
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el.dataset && el.dataset.draft) {
+      try { localStorage.setItem("tandem-draft:" + el.dataset.draft, el.value); } catch (e) { /* private mode */ }
+    }
+  });
+
+  /* After a lost connection, the live channel reopens: fetch what changed meanwhile. */
+  var opened = new WeakSet();
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (!source) { return; }
+    if (opened.has(source)) {
+      document.body.dispatchEvent(new CustomEvent("tandem:resync"));
+    }
+    opened.add(source);
+  });
+
+  /* A new activity: move focus to its heading so screen readers announce it. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    startTimers(event.detail.target);
+    restoreDrafts(event.detail.target);
+    if (event.detail.target.id === "stage") {
+      var heading = event.detail.target.querySelector("h1[tabindex='-1'], h2");
+      var before = event.detail.target.dataset.activity;
+      var section = event.detail.target.querySelector("[data-activity]");
+      var now = section ? section.dataset.activity : "";
+      if (heading && before !== now && heading.focus) { heading.focus({ preventScroll: false }); }
+      event.detail.target.dataset.activity = now;
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startTimers(document);
+    restoreDrafts(document);
+    var section = document.querySelector("#stage [data-activity]");
+    var stage = document.getElementById("stage");
+    if (stage && section) { stage.dataset.activity = section.dataset.activity; }
+    setInterval(tick, 1000);
+  });
+})();
