@@ -5,6 +5,7 @@ import random
 
 import click
 from flask import current_app, url_for
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -16,9 +17,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo)
 
 
-@click.group(help="Facilitator accounts.")
-def users():
-    pass
+users = AppGroup("users", help="Facilitator accounts.")
 
 
 @users.command("create", help="Create a facilitator account (the first one is the instance admin).")
@@ -38,9 +37,7 @@ def users_create(email, name, organisation, password):
     click.echo(f"Created {user.email}{' (admin)' if user.is_admin else ''}.")
 
 
-@click.group(help="Workshop recipes in workshops/.")
-def recipes():
-    pass
+recipes = AppGroup("recipes", help="Workshop recipes in workshops/.")
 
 
 @recipes.command("check", help="Validate every recipe; name the file and line of any problem.")
@@ -72,6 +69,7 @@ DEMO_RECIPE = "family-support"
 @click.command(help="Create the demo facilitator and a demo workshop if none exist, and print how to reach them.")
 @click.option("--participants", default=0, show_default=True, help="Simulated phones that join the demo workshop.")
 @click.option("--base-url", envvar="TANDEM_BASE_URL", default="http://localhost:5000", show_default=True)
+@with_appcontext
 def demo(participants, base_url):
     from app.auth.accounts import create_user
     from app.models import User, Workshop

@@ -73,12 +73,12 @@ def parse_recipe(text: str, path: Path | str) -> Recipe:
             line = int(match.group(1))
         raise RecipeError(path, f"not valid TOML ({error})", line) from None
 
-    name = _require_text(data, "name", "recipe", path, _line_of(text, r"^\s*name\s*=") or 1, 200)
-    summary = _require_text(data, "summary", "recipe", path, _line_of(text, r"^\s*summary\s*=") or 1)
+    name = _require_text(data, "name", "recipe", path, _line_of(text, r"^[ \t]*name\s*=") or 1, 200)
+    summary = _require_text(data, "summary", "recipe", path, _line_of(text, r"^[ \t]*summary\s*=") or 1)
     language = data.get("language", "en")
     if language not in LANGUAGES:
         raise RecipeError(
-            path, f"language '{language}' is not one of {', '.join(LANGUAGES)}", _line_of(text, r"^\s*language\s*=")
+            path, f"language '{language}' is not one of {', '.join(LANGUAGES)}", _line_of(text, r"^[ \t]*language\s*=")
         )
 
     groups = data.get("groups")
@@ -86,7 +86,7 @@ def parse_recipe(text: str, path: Path | str) -> Recipe:
         raise RecipeError(path, "at least one [[groups]] entry is needed (e.g. resident, staff)", None)
     seen_groups = set()
     for index, group in enumerate(groups):
-        line = _line_of(text, r"^\s*\[\[groups\]\]", index)
+        line = _line_of(text, r"^[ \t]*\[\[groups\]\]", index)
         key = group.get("key")
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
             raise RecipeError(path, f"group {index + 1}: 'key' must be lower-case letters, digits, - or _", line)
@@ -99,12 +99,12 @@ def parse_recipe(text: str, path: Path | str) -> Recipe:
     if not isinstance(agenda, list) or not agenda:
         raise RecipeError(path, "the recipe needs an agenda: one or more [[agenda]] entries", None)
     for index, item in enumerate(agenda):
-        line = _line_of(text, r"^\s*\[\[agenda\]\]", index)
+        line = _line_of(text, r"^[ \t]*\[\[agenda\]\]", index)
         kind = item.get("kind")
         if kind not in KINDS:
             raise RecipeError(
                 path, f"agenda item {index + 1}: kind '{kind}' is not one of {', '.join(KINDS)}",
-                _line_of(text, rf"^\s*kind\s*=\s*[\"']{re.escape(str(kind))}[\"']") or line,
+                _line_of(text, rf"^[ \t]*kind\s*=\s*[\"']{re.escape(str(kind))}[\"']") or line,
             )
         _require_text(item, "title", f"agenda item {index + 1}", path, line, 200)
         instructions = item.get("instructions", "")
@@ -125,14 +125,14 @@ def parse_recipe(text: str, path: Path | str) -> Recipe:
     for section in ("journey", "ideas", "vote", "results", "pledge", "reflect", "welcome"):
         value = data.get(section, {})
         if not isinstance(value, dict):
-            raise RecipeError(path, f"[{section}] must be a table", _line_of(text, rf"^\s*{section}\s*="))
+            raise RecipeError(path, f"[{section}] must be a table", _line_of(text, rf"^[ \t]*{section}\s*="))
         if value:
             defaults[section] = value
     journey = defaults.get("journey", {})
     for part in ("phases", "lanes"):
         names = journey.get(part, [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise RecipeError(path, f"[journey] {part} must be a list of names", _line_of(text, rf"^\s*{part}\s*="))
+            raise RecipeError(path, f"[journey] {part} must be a list of names", _line_of(text, rf"^[ \t]*{part}\s*="))
 
     return Recipe(
         key=path.stem,
