@@ -1,0 +1,93 @@
+"""Browser tests: the real server (gunicorn + gevent, as `make run` starts it) driven by headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI is set but no Chromium was found: install Debian's chromium package")
+    skip = pytest.mark.skip(reason="no Chromium on this machine (apt-get install chromium); browser tests skipped")
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Migrate a fresh database, then serve it with gunicorn's gevent worker on a free port."""
+    instance = tmp_path_factory.mktemp("instance")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(TANDEM_INSTANCE=str(instance), TANDEM_NO_RATELIMIT="1", FLASK_APP="app",
+               TANDEM_BASE_URL=f"http://127.0.0.1:{port}")
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/", timeout=5).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
+    yield {"url": base, "env": env}
+    server.send_signal(signal.SIGINT)  # quick shutdown: open live streams need not drain
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(5)
+    server.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def flask_cli(live_server, *args) -> str:
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run([str(bin_dir / "flask"), *args], cwd=ROOT, env=live_server["env"], check=True,
+                            capture_output=True, text=True)
+    return result.stdout
