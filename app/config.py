@@ -58,6 +58,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("TANDEM_SECURE_COOKIES"),
         "SESSION_COOKIE_NAME": "tandem",
+        "SESSION_REFRESH_EACH_REQUEST": False,  # no new cookie on every live refresh
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop lasts longer than an hour
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
