@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, session
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Participant, Workshop
@@ -32,8 +33,12 @@ def current_participant(workshop_id: int) -> Participant | None:
     token = session.get("participants", {}).get(str(workshop_id))
     if not token:
         return None
+    # One query for the participant, their workshop and its current activity:
+    # every phone asks for this on every live refresh.
     return db.session.execute(
-        db.select(Participant).filter_by(token=token, workshop_id=workshop_id)
+        db.select(Participant)
+        .filter_by(token=token, workshop_id=workshop_id)
+        .options(joinedload(Participant.workshop).joinedload(Workshop.current_activity))
     ).scalar_one_or_none()
 
 

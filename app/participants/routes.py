@@ -93,9 +93,10 @@ def join_workshop(code: str):
 
 
 def _phone_or_join(workshop_id: int):
-    workshop = db.session.get(Workshop, workshop_id)
-    participant = current_participant(workshop_id) if workshop else None
-    return workshop, participant
+    participant = current_participant(workshop_id)
+    if participant is not None:
+        return participant.workshop, participant
+    return db.session.get(Workshop, workshop_id), None
 
 
 def phone_context(workshop, participant) -> dict:
