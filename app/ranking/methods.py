@@ -592,7 +592,9 @@ def score_agree(answers: Iterable, groups: Mapping, items: Sequence, *, seed=0,
     value ``"agree"``, ``"disagree"``, ``"pass"`` (or +1, -1, 0); a later
     answer replaces an earlier one. Passing counts as seen. Ranks follow
     Pol.is group-informed consensus first (product over groups of
-    ``(agrees + 1) / (seen + 2)``), then the share, then how many saw it.
+    ``(agrees + 1) / (seen + 2)``), then the share, then how many saw it;
+    ideas nobody has seen yet come last (the formula alone would give them
+    a middling 1/2 per group).
     ``votes`` per row = people who saw it; ``by_group`` = share agreeing
     in each group that saw it. ``extra``: ``consensus`` per item,
     ``divisive`` (ideas whose agreement differs between groups by at least
@@ -653,7 +655,7 @@ def score_agree(answers: Iterable, groups: Mapping, items: Sequence, *, seed=0,
                    for g, name in enumerate(room.names)]
         return explain("agree", {"rank": rank, "shared": shared, "groups": triples}, _)
 
-    keys = [(consensus[i], score[i], seens[i]) for i in range(len(items))]
+    keys = [(float(seens[i] > 0), consensus[i], score[i], seens[i]) for i in range(len(items))]
     extra = {
         "consensus": {x: float(consensus[i]) for i, x in enumerate(items)},
         "divisive": divisive,
