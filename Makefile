@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations --statistics
 
 run: install
 	$(BIN)/flask db upgrade
@@ -34,7 +34,7 @@ test: install
 # Extract new messages and merge them into the catalogues (then translate app/translations/hu).
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel update --ignore-obsolete -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache
