@@ -74,7 +74,9 @@ def parse_ballots(ballots: Iterable, candidates: Sequence | None = None) -> Prof
     ``candidates``, or naming an item twice, raises ``ValueError``. Ballots with
     count 0 are dropped.
     """
-    rows: list[list[tuple]] = []
+    # First pass: validate, keep each ranking as a list whose elements are
+    # single items or tuples (tied groups).
+    rows: list[list] = []
     counts: list[int] = []
     for ballot in ballots:
         try:
@@ -84,19 +86,31 @@ def parse_ballots(ballots: Iterable, candidates: Sequence | None = None) -> Prof
                 f"each ballot must be a (count, ranking) pair, got {ballot!r}"
             ) from None
         count = _as_count(count)
-        if is_item(ranking):
+        if type(ranking) not in (list, tuple) and is_item(ranking):
             raise ValueError(f"a ranking must be a sequence of items, got {ranking!r}")
-        groups = []
+        elements = []
         for element in ranking:
-            group = (element,) if is_item(element) else tuple(element)
-            if group:
-                groups.append(group)
+            if type(element) is str or is_item(element):
+                elements.append(element)
+            else:
+                group = tuple(element)
+                if len(group) == 1:
+                    elements.append(group[0])
+                elif group:
+                    elements.append(group)
         if count:
-            rows.append(groups)
+            rows.append(elements)
             counts.append(count)
 
     if candidates is None:
-        cands = sorted_items(x for groups in rows for g in groups for x in g)
+        named = set()
+        for elements in rows:
+            for element in elements:
+                if type(element) is tuple:
+                    named.update(element)
+                else:
+                    named.add(element)
+        cands = sorted_items(named)
     else:
         cands = list(candidates)
         if len(set(cands)) != len(cands):
@@ -104,21 +118,36 @@ def parse_ballots(ballots: Iterable, candidates: Sequence | None = None) -> Prof
     index = {c: i for i, c in enumerate(cands)}
     n = len(cands)
 
+    # Second pass: (ballot, candidate, level) triples, written in one go.
+    ballot_of: list[int] = []
+    cand_of: list[int] = []
+    level_of: list[int] = []
+    try:
+        for b, elements in enumerate(rows):
+            for level, element in enumerate(elements):
+                if type(element) is tuple:
+                    for x in element:
+                        cand_of.append(index[x])
+                        ballot_of.append(b)
+                        level_of.append(level)
+                else:
+                    cand_of.append(index[element])
+                    ballot_of.append(b)
+                    level_of.append(level)
+    except KeyError as err:
+        raise ValueError(f"ballot names {err.args[0]!r}, which is not a candidate") from None
     levels = np.full((len(rows), n), n, dtype=np.int32)
-    for b, groups in enumerate(rows):
-        idx: list[int] = []
-        lvl: list[int] = []
-        for level, group in enumerate(groups):
-            for x in group:
-                i = index.get(x)
-                if i is None:
-                    raise ValueError(f"ballot names {x!r}, which is not a candidate")
-                idx.append(i)
-                lvl.append(level)
-        if len(set(idx)) != len(idx):
-            raise ValueError(f"a ballot names the same item twice: {groups!r}")
-        if idx:
-            levels[b, idx] = lvl
+    if cand_of:
+        b_arr = np.asarray(ballot_of, dtype=np.int64)
+        c_arr = np.asarray(cand_of, dtype=np.int64)
+        cells = b_arr * n + c_arr
+        if len(np.unique(cells)) != len(cells):
+            seen = np.zeros(len(cells), dtype=bool)
+            _, first = np.unique(cells, return_index=True)
+            seen[first] = True
+            b = int(b_arr[np.nonzero(~seen)[0][0]])
+            raise ValueError(f"a ballot names the same item twice: {rows[b]!r}")
+        levels[b_arr, c_arr] = level_of
     return Profile(cands, levels, np.asarray(counts, dtype=np.int64))
 
 
@@ -145,7 +174,12 @@ def pairwise_matrix(profile: Profile) -> np.ndarray:
     short = np.nonzero(~long_ballot)[0]
     if len(short):
         rn = named[short]
-        counts += (rn * w[short, None]).T @ (~rn).astype(np.float64)
+        # Integer counts are exact in float32 while every partial sum stays
+        # below 2**24, whatever order BLAS adds them in; float32 halves the
+        # cost of this, the largest product.
+        dtype = np.float32 if w[short].sum() < 2**24 else np.float64
+        weighted = rn.astype(dtype) * w[short, None].astype(dtype)
+        counts += weighted.T @ (~rn).astype(dtype)
         ms = m_per[short]
         for m in np.unique(ms):
             if m < 2:

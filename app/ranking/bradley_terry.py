@@ -9,9 +9,10 @@ maximum-likelihood estimate, centred to mean 0.
 
 The fit is Newton's method with a backtracking line search on comparison
 counts aggregated into unique unordered pairs (``np.unique``/``bincount``), so
-its cost grows with the number of distinct pairs, not comparisons. Up to
-:data:`DENSE_LIMIT` items each Newton step solves the dense Hessian system;
-above that it uses a matrix-free conjugate-gradient solve.
+its cost grows with the number of distinct pairs, not comparisons. Small
+problems solve each Newton step densely; larger ones use matrix-free
+preconditioned conjugate gradients (inexact Newton), falling back to a dense
+solve when the comparison graph is too poorly connected for them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ import numpy as np
 
 from .ballots import sorted_items
 
-#: Above this many items the Newton step is solved by conjugate gradients.
-DENSE_LIMIT = 2500
+#: Below this many items each Newton step is a dense solve (cheap there).
+DENSE_BELOW = 50
+#: Conjugate-gradient iterations allowed before falling back to a dense solve.
+CG_PATIENCE = 250
+#: Largest problem the dense fallback may take on.
+DENSE_LIMIT = 4000
 #: Newton stops when no log-strength moves by more than this.
 TOLERANCE = 1e-10
 MAX_ITERATIONS = 200
@@ -74,18 +79,40 @@ def aggregate(n: int, winners, losers, counts=None) -> PairData:
     return PairData(n, keys // n, keys % n, total, wins_a, wins)
 
 
+def _dot(x: np.ndarray, y: np.ndarray) -> float:
+    """Vector dot product without BLAS.
+
+    Level-1 BLAS calls can stall for milliseconds when OpenBLAS threads wait
+    for a busy core (a web server's other workers); these vectors are short.
+    """
+    return float(np.einsum("i,i->", x, y))
+
+
+def _norm(x: np.ndarray) -> float:
+    return float(np.sqrt(np.einsum("i,i->", x, x)))
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    """``log(1 + exp(x))`` without overflow."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
 def _objective(d: PairData, theta: np.ndarray, alpha: float) -> float:
-    ll = d.wins @ theta - d.total @ np.logaddexp(theta[d.a], theta[d.b])
-    return float(ll - alpha * theta @ theta)
+    """Penalised log-likelihood: sum over comparisons of log P(winner beats loser)."""
+    diff = theta[d.a] - theta[d.b]
+    # log(e^ta + e^tb) = tb + softplus(ta - tb)
+    ll = _dot(d.wins, theta) - _dot(d.total, theta[d.b] + _softplus(diff))
+    return ll - alpha * _dot(theta, theta)
 
 
 def _gradient_and_weights(d: PairData, theta: np.ndarray, alpha: float):
     p = sigmoid(theta[d.a] - theta[d.b])
-    expected = np.bincount(d.a, weights=d.total * p, minlength=d.n) + np.bincount(
-        d.b, weights=d.total * (1.0 - p), minlength=d.n
+    tp = d.total * p
+    expected = np.bincount(d.a, weights=tp, minlength=d.n) + np.bincount(
+        d.b, weights=d.total - tp, minlength=d.n
     )
     grad = d.wins - expected - 2.0 * alpha * theta
-    return grad, d.total * p * (1.0 - p)
+    return grad, tp * (1.0 - p)
 
 
 def neg_hessian(d: PairData, theta: np.ndarray, alpha: float) -> np.ndarray:
@@ -104,7 +131,9 @@ def _dense_hessian(d: PairData, h: np.ndarray, alpha: float) -> np.ndarray:
     return m
 
 
-def _newton_step(d: PairData, grad: np.ndarray, h: np.ndarray, alpha: float) -> np.ndarray:
+def _newton_step(d: PairData, grad: np.ndarray, h: np.ndarray, alpha: float,
+                 rtol: float) -> np.ndarray:
+    """Solve ``H step = grad`` (H the negative Hessian) to relative residual ``rtol``."""
     n = d.n
     diag = np.bincount(d.a, weights=h, minlength=n) + np.bincount(d.b, weights=h, minlength=n)
     diag = diag + 2.0 * alpha
@@ -113,21 +142,43 @@ def _newton_step(d: PairData, grad: np.ndarray, h: np.ndarray, alpha: float) -> 
     # c * ones(n, n) removes that null space; because the gradient sums to
     # zero the solution is the Newton step with zero sum.
     shift = float(diag.mean()) / n if alpha == 0 else 0.0
-    if n <= DENSE_LIMIT:
+
+    def dense():
         m = _dense_hessian(d, h, alpha)
         if shift:
             m += shift
         return np.linalg.solve(m, grad)
-    return _conjugate_gradient(d, h, diag, shift, grad)
+
+    if n < DENSE_BELOW:
+        return dense()
+    # Matrix-free conjugate gradients cost one pass over the distinct pairs
+    # per iteration and converge in a few dozen on well-connected comparison
+    # graphs; on badly connected ones they stall, and a dense solve (up to
+    # DENSE_LIMIT items) takes over.
+    step, converged = _conjugate_gradient(d, h, diag, 2.0 * alpha, shift, grad, rtol, CG_PATIENCE)
+    if converged:
+        return step
+    if n <= DENSE_LIMIT:
+        return dense()
+    step, _ = _conjugate_gradient(d, h, diag, 2.0 * alpha, shift, grad, rtol, 20 * n)
+    return step
 
 
-def _conjugate_gradient(d, h, diag, shift, rhs, rtol=1e-13, max_iter=None):
-    """Solve ``(L + shift * J) x = rhs`` matrix-free, Jacobi-preconditioned."""
+def _conjugate_gradient(d, h, diag, ridge, shift, rhs, rtol, max_iter):
+    """Solve ``(L + ridge * I + shift * J) x = rhs`` matrix-free, Jacobi-preconditioned.
+
+    ``L`` is the Laplacian with pair weights ``h``; ``diag`` its diagonal
+    plus ``ridge``.
+
+    Returns ``(x, converged)``.
+    """
+    a, b, n = d.a, d.b, d.n
 
     def apply(v):
-        out = diag * v
-        out -= np.bincount(d.a, weights=h * v[d.b], minlength=d.n)
-        out -= np.bincount(d.b, weights=h * v[d.a], minlength=d.n)
+        hv = h * (v[a] - v[b])
+        out = np.bincount(a, weights=hv, minlength=n) - np.bincount(b, weights=hv, minlength=n)
+        if ridge:
+            out += ridge * v
         if shift:
             out += shift * v.sum()
         return out
@@ -137,20 +188,20 @@ def _conjugate_gradient(d, h, diag, shift, rhs, rtol=1e-13, max_iter=None):
     r = rhs.copy()
     z = precond * r
     p = z.copy()
-    rz = r @ z
-    target = rtol * np.linalg.norm(rhs)
-    for _ in range(max_iter or 10 * d.n):
-        if np.linalg.norm(r) <= target:
-            break
+    rz = _dot(r, z)
+    target = rtol * _norm(rhs)
+    for _ in range(max_iter):
+        if _norm(r) <= target:
+            return x, True
         ap = apply(p)
-        step = rz / (p @ ap)
+        step = rz / _dot(p, ap)
         x += step * p
         r -= step * ap
         z = precond * r
-        rz_new = r @ z
+        rz_new = _dot(r, z)
         p = z + (rz_new / rz) * p
         rz = rz_new
-    return x
+    return x, bool(_norm(r) <= target)
 
 
 def check_mle_exists(d: PairData, names: Sequence) -> None:
@@ -220,14 +271,19 @@ def fit(d: PairData, alpha: float, names: Sequence | None = None) -> np.ndarray:
             return np.zeros(1)
     theta = np.zeros(n)
     value = _objective(d, theta, alpha)
+    first = None
     for _ in range(MAX_ITERATIONS):
         grad, h = _gradient_and_weights(d, theta, alpha)
-        step = _newton_step(d, grad, h, alpha)
+        norm = _norm(grad)
+        first = first or norm or 1.0
+        # Inexact Newton: loose solves far from the optimum, tight close to it.
+        rtol = max(1e-13, min(0.1, norm / first))
+        step = _newton_step(d, grad, h, alpha, rtol)
         size = float(np.max(np.abs(step))) if n else 0.0
         if size < 1e-6:
             theta = theta + step  # quadratic convergence region: full step
         else:
-            slope = float(grad @ step)
+            slope = _dot(grad, step)
             t = 1.0
             while True:
                 trial = theta + t * step

@@ -73,17 +73,24 @@ def schulze_strengths(matrix: np.ndarray) -> np.ndarray:
 
 def _schulze_from_matrix(matrix: np.ndarray, cands: list) -> list[list]:
     p = schulze_strengths(matrix)
-    return _layers(p > p.T, cands)
+    wins = (p > p.T).sum(axis=1)
+    return [
+        [cands[i] for i in np.nonzero(wins == w)[0]]
+        for w in sorted(set(wins.tolist()), reverse=True)
+    ]
 
 
 def schulze(ballots: Iterable, candidates: Sequence | None = None) -> list[list]:
     """Schulze's beatpath order as tiers, best first.
 
-    x is above y when the strongest path from x to y (winning votes) is
-    stronger than the one from y to x; Schulze proved this relation
-    transitive. Tiers peel it: the first tier is the Schulze winners (nobody
-    beats them), the next the winners among the rest, and so on. Candidates
-    in one tier share a place; within a tier they keep candidate order.
+    x beats y when the strongest path from x to y (links weighted by winning
+    votes) is stronger than the one from y to x; Schulze proved this
+    relation transitive. Candidates are tiered by how many others they beat
+    so (as votelib ranks them): whoever beats y sits in an earlier tier than
+    y, and candidates sharing a tier never beat each other. When the
+    relation is a weak order — the usual case — the first tier is exactly
+    the Schulze winners and the tiers are its classes. Within a tier
+    candidates keep candidate order.
     """
     profile = parse_ballots(ballots, candidates)
     return _schulze_from_matrix(pairwise_matrix(profile), profile.candidates)

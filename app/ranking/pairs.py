@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -53,12 +55,18 @@ def next_pair(
         rng = np.random.default_rng(seed)
     index = {x: i for i, x in enumerate(items)}
 
-    wins = np.zeros((n, n))
     get = index.get
-    for (winner, loser), count in comparisons.items():
-        i, j = get(winner), get(loser)
-        if i is not None and j is not None and i != j:
-            wins[i, j] += count
+    wins = np.zeros(n * n)
+    if comparisons:
+        # map() over C-level callables: no Python frame per room comparison.
+        m = len(comparisons)
+        keys = comparisons.keys()
+        wi = np.fromiter(map(get, map(itemgetter(0), keys), repeat(-1, m)), np.int64, count=m)
+        li = np.fromiter(map(get, map(itemgetter(1), keys), repeat(-1, m)), np.int64, count=m)
+        counts = np.fromiter(comparisons.values(), dtype=np.float64, count=m)
+        ok = (wi >= 0) & (li >= 0) & (wi != li)
+        wins = np.bincount(wi[ok] * n + li[ok], weights=counts[ok], minlength=n * n)
+    wins = wins.reshape(n, n)
     done = np.zeros((n, n), dtype=bool)
     for pair in answered:
         a, b = tuple(pair) if len(pair) == 2 else (None, None)

@@ -79,15 +79,30 @@ def test_regularised_matches_choix_opt_pairwise(alpha):
     assert np.max(np.abs(np.array([ours[x] for x in names]) - theirs)) < 1e-4
 
 
-def test_conjugate_gradient_path_matches_dense(monkeypatch):
+@pytest.mark.parametrize("shape", ["random", "chain"])
+def test_conjugate_gradient_and_dense_solves_agree(monkeypatch, shape):
     rng = np.random.default_rng(5)
-    winners, losers = random_comparisons(rng, 80, 4000)
-    data = bt_module.aggregate(80, winners, losers)
-    dense = bt_module.fit(data, 0.0)
-    regularised = bt_module.fit(data, 0.3)
-    monkeypatch.setattr(bt_module, "DENSE_LIMIT", 10)
-    assert np.max(np.abs(bt_module.fit(data, 0.0) - dense)) < 1e-8
-    assert np.max(np.abs(bt_module.fit(data, 0.3) - regularised)) < 1e-8
+    n = 120
+    if shape == "random":
+        winners, losers = random_comparisons(rng, n, 4000)
+    else:  # a long chain of neighbours: badly conditioned for CG
+        a = np.repeat(np.arange(n - 1), 6)
+        b = a + 1
+        a_wins = rng.random(len(a)) < 0.6
+        a_wins[::6], a_wins[1::6] = True, False  # every link won both ways
+        winners, losers = np.where(a_wins, a, b), np.where(a_wins, b, a)
+    data = bt_module.aggregate(n, winners, losers)
+    monkeypatch.setattr(bt_module, "DENSE_BELOW", 10**9)
+    dense = [bt_module.fit(data, 0.0), bt_module.fit(data, 0.3)]
+    monkeypatch.setattr(bt_module, "DENSE_BELOW", 0)
+    monkeypatch.setattr(bt_module, "DENSE_LIMIT", 0)  # CG only, however long
+    cg_only = [bt_module.fit(data, 0.0), bt_module.fit(data, 0.3)]
+    monkeypatch.setattr(bt_module, "DENSE_LIMIT", 10**9)
+    monkeypatch.setattr(bt_module, "CG_PATIENCE", 5)  # stall quickly, fall back to dense
+    fallback = [bt_module.fit(data, 0.0), bt_module.fit(data, 0.3)]
+    for ours in (cg_only, fallback):
+        for x, y in zip(ours, dense):
+            assert np.max(np.abs(x - y)) < 1e-8
 
 
 class TestNoMaximumLikelihood:
