@@ -465,12 +465,16 @@ def score_pairwise(answers: Iterable, groups: Mapping, items: Sequence, *, alpha
         pids.append(pid)
         if winner is None:
             undecided += 1
-        elif winner == left:
-            winners.append(li), losers.append(ri), decided_pids.append(pid)
+            continue
+        if winner == left:
+            won, lost = li, ri
         elif winner == right:
-            winners.append(ri), losers.append(li), decided_pids.append(pid)
+            won, lost = ri, li
         else:
             raise ValueError(f"winner {winner!r} is neither {left!r} nor {right!r}")
+        winners.append(won)
+        losers.append(lost)
+        decided_pids.append(pid)
     room = _room(pids, groups, _)
     winners_a = np.asarray(winners, dtype=np.int64)
     losers_a = np.asarray(losers, dtype=np.int64)
@@ -505,7 +509,9 @@ def score_pairwise(answers: Iterable, groups: Mapping, items: Sequence, *, alpha
                                    for name in room.names if group_seen[name][i]}}
         return explain("pairwise", facts, _)
 
-    keys = [(score[i],) for i in range(n_items)]
+    # Rounded so that ideas the data cannot tell apart (equal strengths up to
+    # the fit's precision) share a rank.
+    keys = [(round(float(score[i]), 9),) for i in range(n_items)]
     extra = {
         "theta": {x: float(theta[i]) for i, x in enumerate(items)},
         "comparisons": len(pids),

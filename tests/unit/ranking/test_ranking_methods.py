@@ -268,6 +268,12 @@ class TestPairwise:
         assert "from 12 comparisons" in rows["1"].why
         assert set(rows["1"].by_group) == {"participants", "staff"}
 
+    def test_ideas_the_data_cannot_separate_share_a_rank(self):
+        cycle = [("a", "1", "1", "2"), ("b", "2", "2", "3"), ("c", "3", "3", "1")]
+        ranking = score_pairwise(cycle, {}, ["1", "2", "3"])
+        assert [r.rank for r in ranking] == [1, 1, 1]
+        assert all(r.score == pytest.approx(50.0) for r in ranking)
+
     def test_one_comparison_sentence(self):
         ranking = score_pairwise([("a", "1", "1", "2")], {}, ["1", "2", "3"])
         assert by_item(ranking)["1"].why.endswith("from 1 comparison")
@@ -433,3 +439,18 @@ def test_interval_widths_shrink_with_more_participants():
     large = [(f"p{k}", str(rng.integers(1, 5)), 1) for k in range(2000)]
     width = lambda r: np.mean([(x.high - x.low) / max(x.score, 1) for x in r])  # noqa: E731
     assert width(score_dots(large, {}, ITEMS)) < width(score_dots(small, {}, ITEMS))
+
+
+@pytest.mark.parametrize("items", [[], ["only"]])
+def test_empty_and_single_item_rooms(items):
+    rankings = [
+        score_dots([], {}, items),
+        score_approval([], {}, items),
+        score_rating([], {}, items, [("use", 1, "impact"), ("cost", 1, "effort")]),
+        score_pairwise([], {}, items),
+        score_ranked([], {}, items),
+        score_agree([], {}, items),
+    ]
+    for ranking in rankings:
+        assert ranking.order == items and ranking.turnout == 0
+        assert all(row.rank == 1 and row.low <= row.score <= row.high for row in ranking)
