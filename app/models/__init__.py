@@ -3,6 +3,7 @@ from app.models.people import Invite, Participant, User
 from app.models.workshop import ACTIVITY_STATES, WORKSHOP_STATUSES, Activity, Workshop
 from app.models.live import LiveEvent
 from app.models.reflect import ReflectResponse
+from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 
 __all__ = [
     "ACTIVITY_STATES",
@@ -10,6 +11,9 @@ __all__ = [
     "Activity",
     "Invite",
     "LiveEvent",
+    "MODERATION_ACTIONS",
+    "MODERATION_TARGETS",
+    "ModerationAction",
     "Participant",
     "ReflectResponse",
     "User",
