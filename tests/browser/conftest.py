@@ -50,10 +50,11 @@ def live_server(tmp_path_factory):
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = (instance / "server.log").open("wb")
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -65,15 +66,17 @@ def live_server(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
-    yield {"url": base, "env": env}
+        raise RuntimeError("the server did not start: " + (instance / "server.log").read_text()[-2000:])
+    yield {"url": base, "env": env, "log": instance / "server.log"}
     server.send_signal(signal.SIGINT)  # quick shutdown: open live streams need not drain
     try:
         server.wait(15)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(5)
-    server.stderr.close()
+    log.close()
+    errors = [line for line in (instance / "server.log").read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+    assert not errors, "the server logged errors: see " + str(instance / "server.log")
 
 
 @pytest.fixture(scope="session")

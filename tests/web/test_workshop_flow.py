@@ -240,3 +240,20 @@ def test_deleting_a_workshop_deletes_its_people(app, client, workshop):
     with app.app_context():
         for model in (Workshop, Activity, Participant, ReflectResponse):
             assert db.session.scalar(select(db.func.count()).select_from(model)) == 0
+
+
+def test_control_panel_fragment_renders_alone_for_htmx(app, client):
+    """The panel refreshes itself (htmx, HX-Target: panel) after every action and live event."""
+    from tests.conftest import create_facilitator, join_phone, login, make_workshop
+
+    user = create_facilitator(app, email="panel@example.org")
+    login(client, "panel@example.org")
+    workshop = make_workshop(app, user, "library-future", started=True)
+    join_phone(app, workshop)
+    client.post(f"/f/workshops/{workshop.id}/goto/{workshop.activity_ids[-1]}")  # reflect: its own facilitator view
+    for state in ("open", "locked", "revealed"):
+        client.post(f"/f/workshops/{workshop.id}/state", data={"state": state})
+        response = client.get(f"/f/workshops/{workshop.id}/run", headers={"HX-Request": "true", "HX-Target": "panel"})
+        assert response.status_code == 200
+        assert 'id="panel"' in response.text and "<html" not in response.text
+        assert "Next" in response.text
