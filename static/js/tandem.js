@@ -37,6 +37,48 @@
     }
   });
 
+  /* A live refresh never wipes what someone is typing or has ticked but not sent:
+     while a region holds an unsent change or the caret, its live swap waits, and the
+     region catches up as soon as the person sends the form or leaves the region. */
+  function unsent(region) {
+    var active = document.activeElement;
+    if (active && region.contains(active) && active.matches("input[type=text], input:not([type]), textarea, select")) {
+      return true;
+    }
+    return Array.prototype.some.call(region.querySelectorAll("input, textarea, select"), function (el) {
+      if (el.type === "hidden" || el.type === "submit") { return false; }
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return el.value !== el.defaultValue;
+    });
+  }
+  var waiting = new Set();
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var live = trigger && (String(trigger.type).indexOf("sse:") === 0 || trigger.type === "tandem:resync");
+    var region = event.detail.target;
+    // a new activity always arrives (drafts keep any typed text); only refreshes of the same one wait
+    var next = /data-activity="([^"]*)"/.exec(event.detail.serverResponse || "");
+    var moved = region && region.dataset.activity !== undefined && next && next[1] !== region.dataset.activity;
+    if (live && region && !moved && unsent(region)) {
+      event.detail.shouldSwap = false;
+      waiting.add(region);
+    }
+  });
+  function catchUp(event) {
+    waiting.forEach(function (region) {
+      if (!document.body.contains(region)) { waiting.delete(region); return; }
+      if (!unsent(region)) {
+        waiting.delete(region);
+        document.body.dispatchEvent(new CustomEvent("tandem:resync"));
+      }
+    });
+  }
+  document.addEventListener("focusout", function (event) { setTimeout(function () { catchUp(event); }, 0); });
+  document.addEventListener("htmx:afterRequest", catchUp);
+
   /* After a lost connection, the live channel reopens: fetch what changed meanwhile. */
   var opened = new WeakSet();
   document.addEventListener("htmx:sseOpen", function (event) {

@@ -94,3 +94,48 @@ def flask_cli(live_server, *args) -> str:
     result = subprocess.run([str(bin_dir / "flask"), *args], cwd=ROOT, env=live_server["env"], check=True,
                             capture_output=True, text=True)
     return result.stdout
+
+
+PASSWORD = "a-long-test-password"
+
+
+def start_workshop(live_server, browser, email: str, recipe: str):
+    """A facilitator account logs in, creates a workshop from `recipe` and starts it.
+
+    Returns the laptop's browser context, its page on the control panel, and the join code digits.
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    flask_cli(live_server, "users", "create", "--email", email, "--name", "Fac", "--password", PASSWORD)
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = laptop.new_page()
+    page.goto(live_server["url"] + "/auth/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
+    page.get_by_label("Start from recipe").select_option(recipe)
+    page.get_by_role("button", name="Create workshop").click()
+    page.get_by_role("button", name="Start the workshop").first.click()
+    code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
+    return laptop, page, code.group(1) + code.group(2)
+
+
+def join_phone(live_server, browser, code: str, group: str | None = None, nickname: str = ""):
+    """A phone (320 px, touch) joins with the code; returns its page on the activity screen."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(live_server["url"] + "/")
+    phone.get_by_label("Workshop code").fill(code)
+    phone.get_by_role("button", name="Join").click()
+    if group:
+        phone.get_by_label(group).check()
+    else:
+        phone.get_by_role("radio").first.check()
+    if nickname:
+        phone.get_by_label("Nickname (optional)").fill(nickname)
+    phone.get_by_role("button", name="Take part").click()
+    phone.wait_for_function("() => document.querySelector('[sse-connect]') && window.htmx")
+    return phone

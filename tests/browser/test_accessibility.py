@@ -6,14 +6,11 @@ pages at laptop size, the projector at 1920x1080, the phone's at 320 px.
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import flask_cli
+from tests.browser.conftest import join_phone, start_workshop
 
-PASSWORD = "a-long-test-password"
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}
 # Controls a thumb must hit: WCAG 2.5.5 (AAA) asks 44x44 CSS px; we hold the phone to it.
@@ -49,22 +46,8 @@ def check(page, where: str) -> None:
 
 @pytest.fixture(scope="module")
 def running_workshop(live_server, browser):
-    base = live_server["url"]
-    flask_cli(live_server, "users", "create", "--email", "a11y@example.org", "--name", "Ada",
-              "--password", PASSWORD)
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = laptop.new_page()
-    page.goto(base + "/auth/login")
-    check(page, "login")
-    page.get_by_label("E-mail").fill("a11y@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
-    page.get_by_label("Start from recipe").select_option("library-future")
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("button", name="Start the workshop").first.click()
-    code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
-    yield {"log": live_server["log"], "base": base, "laptop": laptop, "page": page, "run_url": page.url, "code": code.group(1) + code.group(2)}
+    laptop, page, code = start_workshop(live_server, browser, "a11y@example.org", "library-future")
+    yield {"base": live_server["url"], "laptop": laptop, "page": page, "run_url": page.url, "code": code}
     laptop.close()
 
 
@@ -112,13 +95,7 @@ def test_every_activity_open_and_revealed(running_workshop, browser):
 
     titles = [item["title"] for item in load_recipe("workshops/library-future.toml").agenda]
     base, page = running_workshop["base"], running_workshop["page"]
-    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
-    phone = context.new_page()
-    phone.goto(base + "/")
-    phone.get_by_label("Workshop code").fill(running_workshop["code"])
-    phone.get_by_role("button", name="Join").click()
-    phone.get_by_role("radio").first.check()
-    phone.get_by_role("button", name="Take part").click()
+    phone = join_phone({"url": base}, browser, running_workshop["code"])
     projector = running_workshop["laptop"].new_page()
     projector.set_viewport_size({"width": 1920, "height": 1080})
     projector.goto(running_workshop["run_url"].replace("/run", "/projector"))
@@ -140,4 +117,4 @@ def test_every_activity_open_and_revealed(running_workshop, browser):
             check(page, f"control panel: {where}")
             assert not phone.evaluate(TAP_TARGETS), (where, phone.evaluate(TAP_TARGETS))
             assert phone.evaluate("() => document.documentElement.scrollWidth") <= 320, where
-    context.close()
+    phone.context.close()
