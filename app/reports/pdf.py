@@ -1,0 +1,153 @@
+"""HTML to PDF with WeasyPrint: only Tandem's own static files, tagged, in a time-bounded process.
+
+Why a separate process. WeasyPrint is CPU-bound pure Python for seconds on a
+large pack. Inside a gunicorn gevent worker it would freeze every live stream
+that worker serves, and a thread cannot be stopped when it overruns. So
+`render_pdf` runs `python -m app.reports.pdf` as a child process: gevent
+patches `subprocess`, so the worker keeps serving while it waits; the
+child is a fresh interpreter (no forked gevent hub, no database connection,
+no Flask app), gets the HTML on stdin, answers with JSON on stdout, and is
+killed when `timeout` runs out. The CLI uses the same path. The child caps its
+own memory (RLIMIT_AS). Cost: the child imports WeasyPrint each time (about
+a second); the pack cache (app.reports.pack) makes that rare.
+
+What WeasyPrint may fetch. `StaticFetcher` serves files under static/ from
+disk, for URLs under STATIC_BASE (a reserved .invalid host that never
+resolves), with a known font, style or image suffix. Everything else (file:,
+http(s):, data:, ../ tricks, other hosts) is refused and recorded; nothing
+ever goes to the network or reads outside static/.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+STATIC_ROOT = Path(__file__).resolve().parent.parent.parent / "static"
+# Templates of the pack use relative URLs ("css/pack.css", "fonts/..."), resolved against this.
+STATIC_BASE = "https://static.tandem.invalid/"
+ALLOWED_SUFFIXES = {
+    ".css": "text/css",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+PAGE_SIZES = ("A4", "Letter")
+PDF_VARIANT = "pdf/ua-1"
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be built (timeout, crash); the message is safe to log."""
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    fetched: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFetcher(URLFetcher):
+        """Serves only static/ files below STATIC_BASE; records what was asked."""
+
+        def __init__(self, static_root: Path = STATIC_ROOT):
+            super().__init__(allowed_protocols=())
+            self.static_root = Path(static_root).resolve()
+            self.fetched: list[str] = []
+            self.refused: list[str] = []
+
+        def resolve(self, url: str) -> Path | None:
+            if not url.startswith(STATIC_BASE):
+                return None
+            parts = urlsplit(url)
+            if parts.query:
+                return None
+            relative = unquote(parts.path).lstrip("/")
+            path = (self.static_root / relative).resolve()
+            if not path.is_relative_to(self.static_root) or path.suffix not in ALLOWED_SUFFIXES:
+                return None
+            return path if path.is_file() else None
+
+        def fetch(self, url, headers=None):
+            path = self.resolve(url)
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"Tandem's PDF renderer fetches only its own static files, not {url[:200]}")
+            self.fetched.append(url)
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": ALLOWED_SUFFIXES[path.suffix]}
+            )
+
+    return StaticFetcher
+
+
+def write_pdf(html: str, *, static_root: Path = STATIC_ROOT, variant: str | None = PDF_VARIANT) -> Rendered:
+    """Render in this process, without a time bound (the child process and benchmarks use it)."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = _fetcher_class()(static_root)
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+    options = {"pdf_variant": variant} if variant else {"pdf_tags": True}
+    pdf = document.write_pdf(**options)
+    return Rendered(pdf=pdf, fetched=fetcher.fetched, refused=fetcher.refused)
+
+
+def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
+               variant: str | None = PDF_VARIANT) -> Rendered:
+    """Render in a child process that is killed after `timeout` seconds."""
+    request = json.dumps({"html": html, "variant": variant, "memory_mb": memory_mb})
+    env = {key: value for key, value in os.environ.items() if key in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR",
+                                                                      "FONTCONFIG_FILE", "FONTCONFIG_PATH")}
+    env["PYTHONPATH"] = str(STATIC_ROOT.parent)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "app.reports.pdf"],
+            input=request.encode(),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            cwd=str(STATIC_ROOT.parent),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise PdfError(f"the PDF took longer than {timeout:g} s and was stopped") from error
+    if completed.returncode != 0:
+        tail = completed.stderr.decode(errors="replace")[-500:]
+        raise PdfError(f"the PDF renderer failed (exit {completed.returncode}): {tail}")
+    answer = json.loads(completed.stdout)
+    return Rendered(pdf=base64.b64decode(answer["pdf"]), fetched=answer["fetched"], refused=answer["refused"])
+
+
+def _child() -> None:
+    """`python -m app.reports.pdf`: JSON request on stdin, JSON answer on stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        import resource
+
+        limit = int(request.get("memory_mb") or 0) * 1024 * 1024
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on every platform; the timeout still holds
+        pass
+    rendered = write_pdf(request["html"], variant=request.get("variant"))
+    sys.stdout.write(json.dumps({
+        "pdf": base64.b64encode(rendered.pdf).decode(),
+        "fetched": rendered.fetched,
+        "refused": rendered.refused,
+    }))
+
+
+if __name__ == "__main__":
+    _child()
