@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -42,7 +43,8 @@ from app.moderation import counts as moderation_counts
 from app.reports import pdf
 from app.workshops.people import joined_by_group
 
-PACK_VERSION = "1"
+PACK_VERSION = "2"
+_render_lock = threading.Lock()
 
 
 @dataclass
@@ -189,17 +191,26 @@ def pack_pdf(workshop: Workshop, page_size: str = "A4") -> bytes:
         return path.read_bytes()
     html = pack_html(workshop, page_size)
     db.session.close()
-    rendered = pdf.render_pdf(
-        html,
-        timeout=current_app.config.get("TANDEM_PDF_TIMEOUT", 120),
-        memory_mb=current_app.config.get("TANDEM_PDF_MEMORY_MB", 2048),
-    )
+    # One render at a time per process (threading is gevent's under gunicorn): a crowd
+    # opening a share link right after a change waits for one build instead of starting many.
+    with _render_lock:
+        if path.exists():
+            return path.read_bytes()
+        rendered = pdf.render_pdf(
+            html,
+            timeout=current_app.config.get("TANDEM_PDF_TIMEOUT", 120),
+            memory_mb=current_app.config.get("TANDEM_PDF_MEMORY_MB", 2048),
+        )
+        _store(path, workshop_id, page_size, rendered.pdf)
+    return rendered.pdf
+
+
+def _store(path: Path, workshop_id: int, page_size: str, data: bytes) -> None:
     for old in _cache_dir().glob(f"w{workshop_id}-{page_size}-*.pdf"):
         old.unlink(missing_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(rendered.pdf)
+    temporary.write_bytes(data)
     temporary.replace(path)  # atomic: another worker never reads half a file
-    return rendered.pdf
 
 
 def forget(workshop_id: int) -> None:
