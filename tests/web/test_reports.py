@@ -56,6 +56,24 @@ def _pdf(app, workshop_id, paper="A4") -> bytes:
         return pack.pack_pdf(db.session.get(Workshop, workshop_id), paper)
 
 
+def _struct_elements(node, tag: str) -> list:
+    """Every element of the PDF's structure tree with the given /S tag."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop().get_object()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not hasattr(item, "get"):
+            continue
+        if item.get("/S") == tag:
+            found.append(item)
+        kids = item.get("/K")
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
 def _text(reader: PdfReader) -> str:
     """The PDF's text with line breaks as spaces (the layout wraps long titles)."""
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -73,6 +91,9 @@ def test_pack_is_a_tagged_pdf_with_metadata_outline_and_accents(app, seeded):
     assert round(float(page.width)) == 595 and round(float(page.height)) == 842  # A4 in points
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert TITLE in outline and "Összefoglaló" in outline and "Függelék" in outline
+    figures = _struct_elements(root["/StructTreeRoot"], "/Figure")
+    assert figures and all(str(figure.get("/Alt", "")).strip() for figure in figures)  # charts have alt text
+    assert _struct_elements(root["/StructTreeRoot"], "/TH")  # tables have header cells
     text = _text(reader)
     assert "árvíztűrő tükörfúrógép" in text
     assert "Őszintén szólva nagyon jó volt" in text
