@@ -102,6 +102,29 @@ def test_pack_is_a_tagged_pdf_with_metadata_outline_and_accents(app, seeded):
     assert "Szülő" in text or "Parent" in text
 
 
+def test_pack_embeds_only_the_fonts_that_ship_with_tandem(app, seeded):
+    reader = PdfReader(io.BytesIO(_pdf(app, seeded.id)))
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all("Atkinson-Hyperlegible" in name for name in fonts)
+
+
+def test_title_and_organisation_stay_text_in_the_metadata(app, seeded):
+    title = '</title><meta name="author" content="evil"><link rel="stylesheet" href="http://evil.example/x.css">'
+    with app.app_context():
+        workshop = db.session.get(Workshop, seeded.id)
+        workshop.title = title
+        workshop.organisation = 'Org "<b>"'
+        db.session.commit()
+    with app.test_request_context():
+        html = pack.pack_html(db.session.get(Workshop, seeded.id))
+    rendered = write_pdf(html)
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    assert reader.metadata.title == title
+    assert reader.metadata.author == 'Org "<b>"'
+    assert not any("evil" in url for url in rendered.fetched + rendered.refused)
+
+
 def test_letter_option_and_cache_until_the_workshop_changes(app, seeded):
     letter = PdfReader(io.BytesIO(_pdf(app, seeded.id, "Letter")))
     assert round(float(letter.pages[0].mediabox.width)) == 612
