@@ -5,7 +5,7 @@ import json
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from htmx_flask import request as htmx_request
@@ -47,11 +47,18 @@ def _pdf_response(workshop, paper: str) -> Response:
     return _download(data, "application/pdf", filename)
 
 
+def share_url(token: str) -> str:
+    """The address a stakeholder opens: on TANDEM_BASE_URL when set (as the join link is)."""
+    base = current_app.config.get("TANDEM_BASE_URL")
+    path = url_for("reports.shared_results", token=token)
+    return base.rstrip("/") + path if base else url_for("reports.shared_results", token=token, _external=True)
+
+
 def panel_context(workshop) -> dict:
     """What the workshop page shows about downloads and sharing (the edit page includes it)."""
     return {
         "co_facilitators": sharing.co_facilitators(workshop),
-        "share_links": [(link, sharing.link_token(link)) for link in sharing.links(workshop)],
+        "share_links": [(link, share_url(sharing.link_token(link))) for link in sharing.links(workshop)],
         "link_days": sharing.LINK_DAYS,
         "csv_names": list(exports.csv_tables(workshop)),
         "is_owner": workshop.owner_id == current_user.id,
