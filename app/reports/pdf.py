@@ -8,8 +8,10 @@ patches `subprocess`, so the worker keeps serving while it waits; the
 child is a fresh interpreter (no forked gevent hub, no database connection,
 no Flask app), gets the HTML on stdin, answers with JSON on stdout, and is
 killed when `timeout` runs out. The CLI uses the same path. The child caps its
-own memory (RLIMIT_AS). Cost: the child imports WeasyPrint each time (about
-a second); the pack cache (app.reports.pack) makes that rare.
+own memory (RLIMIT_AS). A child is used for one job only; the next one is
+started straight away and waits with WeasyPrint already imported, so a render
+costs about what WeasyPrint itself costs (one idle child per process that has
+rendered). The pack cache (app.reports.pack) makes renders rare anyway.
 
 What WeasyPrint may fetch. `StaticFetcher` serves files under static/ from
 disk, for URLs under STATIC_BASE (a reserved .invalid host that never
@@ -19,11 +21,13 @@ ever goes to the network or reads outside static/.
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -104,35 +108,79 @@ def write_pdf(html: str, *, static_root: Path = STATIC_ROOT, variant: str | None
     return Rendered(pdf=pdf, fetched=fetcher.fetched, refused=fetcher.refused)
 
 
-def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
-               variant: str | None = PDF_VARIANT) -> Rendered:
-    """Render in a child process that is killed after `timeout` seconds."""
-    request = json.dumps({"html": html, "variant": variant, "memory_mb": memory_mb})
-    env = {key: value for key, value in os.environ.items() if key in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR",
-                                                                      "FONTCONFIG_FILE", "FONTCONFIG_PATH")}
+def _child_env() -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if key in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "FONTCONFIG_FILE", "FONTCONFIG_PATH")}
     env["PYTHONPATH"] = str(STATIC_ROOT.parent)
+    return env
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.reports.pdf"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=_child_env(), cwd=str(STATIC_ROOT.parent),
+    )
+
+
+# One renderer waits, warm (WeasyPrint imported), for the next job; each job uses it up
+# and a new one starts in the background. A render then costs what WeasyPrint costs.
+_warm: subprocess.Popen | None = None
+_warm_lock = threading.Lock()
+
+
+def _take_renderer() -> subprocess.Popen:
+    global _warm
+    with _warm_lock:
+        child, _warm = _warm, None
+    return child if child is not None and child.poll() is None else _spawn()
+
+
+def _keep_one_warm() -> None:
+    global _warm
+    with _warm_lock:
+        if _warm is None or _warm.poll() is not None:
+            _warm = _spawn()
+
+
+@atexit.register
+def _stop_warm() -> None:
+    global _warm
+    child, _warm = _warm, None
+    if child is not None:
+        child.kill()
+        child.communicate()
+
+
+def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
+               variant: str | None = PDF_VARIANT, keep_warm: bool = True) -> Rendered:
+    """Render in a child process that is killed after `timeout` seconds."""
+    request = json.dumps({"html": html, "variant": variant, "memory_mb": memory_mb}).encode()
+    child = _take_renderer()
     try:
-        completed = subprocess.run(
-            [sys.executable, "-m", "app.reports.pdf"],
-            input=request.encode(),
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            cwd=str(STATIC_ROOT.parent),
-            check=False,
-        )
+        stdout, stderr = child.communicate(request, timeout=timeout)
     except subprocess.TimeoutExpired as error:
+        child.kill()
+        child.communicate()
         raise PdfError(f"the PDF took longer than {timeout:g} s and was stopped") from error
-    if completed.returncode != 0:
-        tail = completed.stderr.decode(errors="replace")[-500:]
-        raise PdfError(f"the PDF renderer failed (exit {completed.returncode}): {tail}")
-    answer = json.loads(completed.stdout)
+    finally:
+        if keep_warm:
+            _keep_one_warm()
+    if child.returncode != 0:
+        tail = stderr.decode(errors="replace")[-500:]
+        raise PdfError(f"the PDF renderer failed (exit {child.returncode}): {tail}")
+    answer = json.loads(stdout)
     return Rendered(pdf=base64.b64decode(answer["pdf"]), fetched=answer["fetched"], refused=answer["refused"])
 
 
 def _child() -> None:
-    """`python -m app.reports.pdf`: JSON request on stdin, JSON answer on stdout."""
-    request = json.loads(sys.stdin.buffer.read())
+    """`python -m app.reports.pdf`: import WeasyPrint, then one JSON request on stdin, JSON answer on stdout."""
+    import weasyprint  # noqa: F401  (warm before the job arrives)
+
+    raw = sys.stdin.buffer.read()
+    if not raw:  # the parent went away without a job
+        return
+    request = json.loads(raw)
     try:
         import resource
 
