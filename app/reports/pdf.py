@@ -129,18 +129,38 @@ _warm: subprocess.Popen | None = None
 _warm_lock = threading.Lock()
 
 
+def _discard(child: subprocess.Popen) -> None:
+    """Stop a renderer and close its pipes (no zombie, no open file left behind)."""
+    child.kill()
+    try:
+        child.communicate(timeout=5)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
+    for stream in (child.stdin, child.stdout, child.stderr):
+        if stream is not None and not stream.closed:
+            stream.close()
+    child.wait()
+
+
 def _take_renderer() -> subprocess.Popen:
     global _warm
     with _warm_lock:
         child, _warm = _warm, None
-    return child if child is not None and child.poll() is None else _spawn()
+    if child is not None and child.poll() is None:
+        return child
+    if child is not None:
+        _discard(child)
+    return _spawn()
 
 
 def _keep_one_warm() -> None:
     global _warm
     with _warm_lock:
-        if _warm is None or _warm.poll() is not None:
-            _warm = _spawn()
+        if _warm is not None and _warm.poll() is None:
+            return
+        if _warm is not None:
+            _discard(_warm)
+        _warm = _spawn()
 
 
 @atexit.register
@@ -148,8 +168,7 @@ def _stop_warm() -> None:
     global _warm
     child, _warm = _warm, None
     if child is not None:
-        child.kill()
-        child.communicate()
+        _discard(child)
 
 
 def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
@@ -160,8 +179,7 @@ def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
     try:
         stdout, stderr = child.communicate(request, timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        child.kill()
-        child.communicate()
+        _discard(child)
         raise PdfError(f"the PDF took longer than {timeout:g} s and was stopped") from error
     finally:
         if keep_warm:

@@ -181,6 +181,20 @@ def test_a_render_over_its_time_bound_is_stopped():
 
     with pytest.raises(PdfError):
         render_pdf("<p>" + "hosszú szöveg " * 20000 + "</p>", timeout=0.2)
+    # The next render gets a fresh renderer and works.
+    assert render_pdf("<p>rendben</p>", timeout=60).pdf.startswith(b"%PDF")
+
+
+def test_the_renderer_process_refuses_raw_outside_urls():
+    """Even HTML that was never escaped (a template bug) cannot make the renderer fetch anything."""
+    from app.reports.pdf import render_pdf
+
+    rendered = render_pdf('<html lang="en"><title>t</title><img src="file:///etc/passwd" alt="x">'
+                          '<div style="background: url(http://evil.example/x.png)">y</div>'
+                          '<link rel="stylesheet" href="css/pack.css"></html>', timeout=60)
+    assert rendered.pdf.startswith(b"%PDF")
+    assert "file:///etc/passwd" in rendered.refused and "http://evil.example/x.png" in rendered.refused
+    assert rendered.fetched and all(url.startswith(STATIC_BASE) for url in rendered.fetched)
 
 
 def test_csv_has_bom_accents_and_the_languages_separator(app, client, seeded):
