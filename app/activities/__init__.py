@@ -16,8 +16,10 @@ Outcome pack and exports (app/reports): four optional hooks, all None by default
     ``method``: a plain-words explanation of how the activity works (appendix);
     ``turnout``: {group key: people who took part} (appendix).
     Headings inside ``_report.html`` start at ``h3`` (the pack uses h1 and h2),
-    charts are inline SVG with ``role="img"`` and an ``aria-label``, and every
-    piece of user text goes through autoescaping.
+    charts are inline SVG (``reports/_charts.html``; its ``<title>`` becomes the
+    PDF's alt text), and every piece of user text goes through autoescaping.
+    Hidden (moderated) items stay out of the section, the summary and the CSV;
+    the JSON export keeps them, marked hidden, so a restore is faithful.
 ``export_data(activity, ids) -> dict``
     JSON-safe data of the activity for the workshop export. Participants are
     referred to by the export's anonymous numbers: ``ids["participant"][db id]``
