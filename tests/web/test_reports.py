@@ -246,6 +246,9 @@ def test_json_export_round_trips_into_another_instance(app, client, seeded, migr
         again = exports.export_workshop(db.session.get(Workshop, restored.id))
         assert _comparable(again) == _comparable(exported)
         assert db.session.scalar(select(func.count()).select_from(ReflectResponse)) == 3
+    with other.test_request_context():
+        html = pack.pack_html(db.session.get(Workshop, restored.id))  # the restored workshop makes the same pack
+        assert COMMENTS[0] in html and "Győri Önkormányzat" in html
     with other.app_context():
         db.engine.dispose()
 
