@@ -54,7 +54,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_features(app: Flask) -> None:
-    from app import activities, cli, live, templating
+    from app import activities, cli, live, reports, templating
     from app.auth import bp as auth_bp
     from app.participants import bp as participants_bp
     from app.recipes import load_recipes
@@ -68,6 +68,7 @@ def _init_features(app: Flask) -> None:
     app.register_blueprint(participants_bp)
     templating.init_app(app)
     cli.init_app(app)
+    reports.init_app(app)
 
 
 def _init_error_pages(app: Flask) -> None:

@@ -3,22 +3,49 @@ from __future__ import annotations
 
 from flask import abort, session
 from flask_login import current_user
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Participant, Workshop
+from app.models import Participant, Workshop, WorkshopShare
 
 
 def facilitator_workshop(workshop_id: int) -> Workshop:
-    """The workshop if the logged-in facilitator runs it; 404 otherwise (no hint that it exists)."""
+    """The workshop if the logged-in facilitator runs it (owner or co-facilitator); 404 otherwise."""
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None or not current_user.is_authenticated or not can_run(current_user, workshop):
         abort(404)
     return workshop
 
 
+def owner_workshop(workshop_id: int) -> Workshop:
+    """The workshop if the logged-in facilitator owns it: deleting it and choosing co-facilitators.
+
+    A co-facilitator gets 403 (they know it exists); anyone else 404.
+    """
+    workshop = facilitator_workshop(workshop_id)
+    if workshop.owner_id != current_user.id:
+        abort(403)
+    return workshop
+
+
 def can_run(user, workshop: Workshop) -> bool:
-    return workshop.owner_id == user.id
+    """The owner and the co-facilitators it was shared with run, moderate and download it."""
+    if workshop.owner_id == user.id:
+        return True
+    return db.session.scalar(
+        select(WorkshopShare.id).filter_by(workshop_id=workshop.id, user_id=user.id)
+    ) is not None
+
+
+def facilitated_workshops(user) -> Select:
+    """The workshops a facilitator owns or co-facilitates, newest first."""
+    shared = select(WorkshopShare.workshop_id).where(WorkshopShare.user_id == user.id)
+    return (
+        select(Workshop)
+        .where(or_(Workshop.owner_id == user.id, Workshop.id.in_(shared)))
+        .order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    )
 
 
 def remember_participant(participant: Participant) -> None:

@@ -4,6 +4,36 @@ A kind says which templates show it on the phone, the projector and the
 facilitator's panel, which live events refresh it, and how to build their
 context. The core (stage control, phone and projector shells) knows nothing
 else about a kind, so later kinds plug in without touching it.
+
+Outcome pack and exports (app/reports): four optional hooks, all None by default.
+
+``report_context(activity) -> dict | None``
+    The activity's section of the PDF pack and of the read-only results page,
+    rendered with ``templates/<kind>/_report.html`` (variables: ``activity``,
+    ``workshop``, ``section`` = this dict). None leaves the activity out. Keys
+    the pack itself reads, all optional:
+    ``summary``: list of short plain strings for the one-page summary;
+    ``method``: a plain-words explanation of how the activity works (appendix);
+    ``turnout``: {group key: people who took part} (appendix).
+    Headings inside ``_report.html`` start at ``h3`` (the pack uses h1 and h2),
+    charts are inline SVG (``reports/_charts.html``; its ``<title>`` becomes the
+    PDF's alt text), and every piece of user text goes through autoescaping.
+    Hidden (moderated) items stay out of the section, the summary and the CSV;
+    the JSON export keeps them, marked hidden, so a restore is faithful.
+``export_data(activity, ids) -> dict``
+    JSON-safe data of the activity for the workshop export. Participants are
+    referred to by the export's anonymous numbers: ``ids["participant"][db id]``
+    (``ids["activity"]`` likewise; a kind may add its own tables). Whatever it returns is also
+    part of the pack's cache key, so a kind must export everything its section shows.
+``import_data(activity, data, ids) -> None``
+    Restore ``data`` into the new ``activity`` (already flushed).
+    ``ids`` maps export numbers to new database ids per table:
+    ``ids["participant"][n]``, ``ids["activity"][n]``; a kind adds its own
+    tables (e.g. ``ids["idea"]``) so later activities in the agenda (a vote
+    after the ideas) can find them. Activities import in agenda order.
+``csv_tables(activity) -> dict[str, tuple[list[str], list[list]]]``
+    Tables for the CSV export, name -> (header, rows). Values are str, int or
+    float (floats are written with the workshop language's decimal mark).
 """
 from __future__ import annotations
 
@@ -31,6 +61,11 @@ class ActivityKind:
     projector_context: Callable = _no_context  # (activity) -> dict
     facilitator_context: Callable = _no_context  # (activity) -> dict
     default_config: dict = field(default_factory=dict)
+    # Outcome pack and exports (see the module docstring); None = nothing to add.
+    report_context: Callable | None = None  # (activity) -> dict | None
+    export_data: Callable | None = None  # (activity, ids) -> dict
+    import_data: Callable | None = None  # (activity, data, ids) -> None
+    csv_tables: Callable | None = None  # (activity) -> {name: (header, rows)}
 
     @property
     def phone_template(self) -> str:
@@ -43,6 +78,10 @@ class ActivityKind:
     @property
     def facilitator_template(self) -> str:
         return f"{self.key}/_facilitator.html"
+
+    @property
+    def report_template(self) -> str:
+        return f"{self.key}/_report.html"
 
 
 _registry: dict[str, ActivityKind] = {}

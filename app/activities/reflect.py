@@ -5,6 +5,7 @@ from collections import Counter
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from htmx_flask import request as htmx_request
@@ -17,7 +18,7 @@ from app.activities import ActivityKind, register
 from app.database import upsert
 from app.extensions import db, limiter
 from app.live import notify
-from app.models import Activity, ReflectResponse
+from app.models import Activity, Participant, ReflectResponse
 from app.models.base import utcnow
 from wtforms.fields.choices import SelectChoice
 
@@ -80,6 +81,74 @@ def projector_context(activity) -> dict:
     return {"reflect": summary(activity)}
 
 
+def _responses(activity: Activity) -> list[tuple[ReflectResponse, str]]:
+    """Every answer with the group of the person who gave it, oldest first."""
+    return db.session.execute(
+        select(ReflectResponse, Participant.group_key)
+        .join(Participant, Participant.id == ReflectResponse.participant_id)
+        .where(ReflectResponse.activity_id == activity.id)
+        .order_by(ReflectResponse.updated_at, ReflectResponse.id)
+    ).all()
+
+
+def report_context(activity: Activity) -> dict:
+    result = summary(activity)
+    answers = _responses(activity)
+    turnout = Counter(group for _response, group in answers)
+    by_group = []
+    for group in activity.workshop.groups:
+        ratings = [r.rating for r, g in answers if g == group["key"]]
+        by_group.append((group["label"], len(ratings), sum(ratings) / len(ratings) if ratings else None))
+    lines = []
+    if result["count"]:
+        lines.append(ngettext(
+            "Rated the workshop %(average)s out of 5 (%(num)d answer).",
+            "Rated the workshop %(average)s out of 5 (%(num)d answers).",
+            result["count"], average=format_decimal(round(result["average"], 1), format="0.0"),
+        ))
+    return {
+        **result,
+        "by_group": by_group,
+        "summary": lines,
+        "method": _("At the end everyone could say how the workshop was for them, from 1 (poor) to 5 (very good), "
+                    "and leave a comment for the organisers."),
+        "turnout": dict(turnout),
+    }
+
+
+def export_data(activity: Activity, ids: dict) -> dict:
+    return {"responses": [
+        {"participant": ids["participant"][r.participant_id], "rating": r.rating, "comment": r.comment,
+         "at": r.updated_at.isoformat(timespec="seconds")}
+        for r, _group in _responses(activity)
+    ]}
+
+
+def import_data(activity: Activity, data: dict, ids: dict) -> None:
+    from datetime import datetime
+
+    for answer in data.get("responses", []):
+        rating = int(answer["rating"])
+        if not 1 <= rating <= 5:
+            raise ValueError(f"a reflect rating must be 1 to 5, not {rating}")
+        db.session.add(ReflectResponse(
+            activity_id=activity.id,
+            participant_id=ids["participant"][int(answer["participant"])],
+            rating=rating,
+            comment=str(answer.get("comment") or "")[:1000],
+            updated_at=datetime.fromisoformat(answer["at"]) if answer.get("at") else utcnow(),
+        ))
+
+
+def csv_tables(activity: Activity) -> dict:
+    from app.reports.exports import export_ids  # the same anonymous numbers as the JSON export
+
+    numbers = export_ids(activity.workshop)["participant"]
+    rows = [[numbers[response.participant_id], activity.workshop.group_label(group), response.rating, response.comment]
+            for response, group in _responses(activity)]
+    return {"answers": (["person", "group", "rating", "comment"], rows)}
+
+
 kind = register(
     ActivityKind(
         key="reflect",
@@ -89,6 +158,10 @@ kind = register(
         phone_context=phone_context,
         projector_context=projector_context,
         facilitator_context=projector_context,
+        report_context=report_context,
+        export_data=export_data,
+        import_data=import_data,
+        csv_tables=csv_tables,
     )
 )
 

@@ -4,6 +4,7 @@ from app.models.workshop import ACTIVITY_STATES, WORKSHOP_STATUSES, Activity, Wo
 from app.models.live import LiveEvent
 from app.models.reflect import ReflectResponse
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
+from app.models.sharing import ShareLink, WorkshopShare
 
 __all__ = [
     "ACTIVITY_STATES",
@@ -16,6 +17,8 @@ __all__ = [
     "ModerationAction",
     "Participant",
     "ReflectResponse",
+    "ShareLink",
     "User",
     "Workshop",
+    "WorkshopShare",
 ]

@@ -43,8 +43,11 @@ def edit(workshop_id: int):
     add_form.kind.choices = [SelectChoice(kind.key, kind.label()) for kind in all_kinds()]
     forms = {a.id: ActivityForm(obj=a, prefix=f"a{a.id}") for a in workshop.activities}
     status = 400 if request.method == "POST" else 200
+    from app.reports.routes import panel_context
+
     return render_template(
-        "workshops/edit.html", workshop=workshop, form=form, add_form=add_form, activity_forms=forms
+        "workshops/edit.html", workshop=workshop, form=form, add_form=add_form, activity_forms=forms,
+        **panel_context(workshop),
     ), status
 
 

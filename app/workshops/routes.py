@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.access import facilitator_workshop
+from app.access import facilitated_workshops, owner_workshop
 from app.extensions import db
-from app.models import Workshop
 from app.workshops import bp
 from app.workshops.forms import NewWorkshopForm
 from app.workshops.services import create_from_recipe
@@ -22,9 +20,7 @@ def _recipes():
 @bp.get("/")
 @login_required
 def dashboard():
-    workshops = db.session.scalars(
-        select(Workshop).where(Workshop.owner_id == current_user.id).order_by(Workshop.created_at.desc())
-    ).all()
+    workshops = db.session.scalars(facilitated_workshops(current_user)).all()
     form = NewWorkshopForm()
     form.recipe.choices = [SelectChoice(key, recipe.name) for key, recipe in _recipes().items()]
     return render_template("workshops/dashboard.html", workshops=workshops, form=form, recipes=_recipes())
@@ -47,11 +43,14 @@ def create():
 @bp.post("/workshops/<int:workshop_id>/delete")
 @login_required
 def delete(workshop_id: int):
-    workshop = facilitator_workshop(workshop_id)
+    workshop = owner_workshop(workshop_id)
     if request.form.get("confirm") != workshop.title:
         flash(_("Type the workshop's title to confirm. Nothing was deleted."), "error")
         return redirect(url_for("workshops.edit", workshop_id=workshop.id, _anchor="danger"))
     db.session.delete(workshop)
     db.session.commit()
+    from app.reports.pack import forget as forget_pack
+
+    forget_pack(workshop_id)  # cached outcome packs go with it
     flash(_("The workshop and everything its participants gave were deleted."))
     return redirect(url_for("workshops.dashboard"))
