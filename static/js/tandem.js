@@ -37,6 +37,21 @@
     }
   });
 
+  /* Length limits: "N characters left" under a [data-limit] field, updated as the person types. */
+  function updateCount(field) {
+    var out = document.querySelector("[data-count-for='" + field.id + "']");
+    if (!out || !field.dataset.limit) { return; }
+    var left = parseInt(field.dataset.limit, 10) - field.value.length;
+    var text = (field.dataset.countTemplate || "{n}").replace("{n}", String(left));
+    if (out.textContent !== text) { out.textContent = text; }
+  }
+  function updateCounts(root) {
+    root.querySelectorAll("[data-limit]").forEach(updateCount);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.limit) { updateCount(event.target); }
+  });
+
   /* After a lost connection, the live channel reopens: fetch what changed meanwhile. */
   var opened = new WeakSet();
   document.addEventListener("htmx:sseOpen", function (event) {
@@ -52,6 +67,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     startTimers(event.detail.target);
     restoreDrafts(event.detail.target);
+    updateCounts(event.detail.target);
     if (event.detail.target.id === "stage") {
       var heading = event.detail.target.querySelector("h1[tabindex='-1'], h2");
       var before = event.detail.target.dataset.activity;
@@ -65,6 +81,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     startTimers(document);
     restoreDrafts(document);
+    updateCounts(document);
     var section = document.querySelector("#stage [data-activity]");
     var stage = document.getElementById("stage");
     if (stage && section) { stage.dataset.activity = section.dataset.activity; }
