@@ -413,3 +413,11 @@ def test_only_the_facilitator_moderates(app, client, room):
     assert (after.text, after.hidden) == ("Mine", False)
     with app.app_context():
         assert len(journey_map(db.session.get(Activity, room.journey))["phases"]) == 6
+
+
+def test_control_panel_fragment_refreshes_with_the_journey(app, client, room):
+    phone = join_phone(app, room)
+    _add(phone, room, "Fresh card")
+    response = client.get(f"/f/workshops/{room.id}/run", headers={**HX, "HX-Target": "panel"})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert "Fresh card" in response.text and "Edit steps and lanes" in response.text
