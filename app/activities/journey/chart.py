@@ -12,7 +12,7 @@ import textwrap
 from flask_babel import lazy_gettext as _l
 
 WIDTH, HEIGHT = 960, 440
-LEFT, RIGHT, TOP, BOTTOM = 170, 24, 64, 96
+LEFT, RIGHT, TOP, BOTTOM = 196, 24, 72, 110
 # Colours with AA contrast on white; dash patterns and markers tell them apart without colour.
 STYLES = [
     {"colour": "#0b3d91", "dash": "", "marker": "circle"},
@@ -47,7 +47,7 @@ def emotion_chart(phases: list[dict], groups: list[dict], feelings) -> dict:
     count = max(len(phases), 1)
     step = (WIDTH - LEFT - RIGHT) / count
     xs = [round(LEFT + (i + 0.5) * step, 1) for i in range(len(phases))]
-    chars = max(8, int(step / 11))
+    chars = max(8, int(step / 13))
     labels = [
         {"x": x, "lines": textwrap.wrap(p["name"], chars, max_lines=3, placeholder="…") or [p["name"]],
          "name": p["name"]}
@@ -84,7 +84,7 @@ def emotion_chart(phases: list[dict], groups: list[dict], feelings) -> dict:
         })
     legend = []
     for index, line in enumerate(lines):
-        lx, ly = LEFT + (index % 3) * 260, 18 + (index // 3) * 26
+        lx, ly = 20 + (index % 3) * 310, 20 + (index // 3) * 30
         legend.append({**line, "lx": lx, "ly": ly, "sample": f"{lx},{ly} {lx + 44},{ly}",
                        "sample_marker": _marker(line["marker"], lx + 22, ly, 7)})
     return {

@@ -28,7 +28,6 @@ FEELING_WORDS = {
     1: _l("Good"),
     2: _l("Very good"),
 }
-FEELING_FACES = {-2: "😣", -1: "🙁", 0: "😐", 1: "🙂", 2: "😄"}
 
 
 class Refused(Exception):

@@ -14,7 +14,7 @@ from htmx_flask import request as htmx_request
 from app.access import current_participant, facilitator_workshop, participant_rate_key
 from app.activities.journey import map as journey
 from app.activities.journey.forms import CardForm
-from app.activities.journey.map import FEELING_FACES, FEELING_WORDS, Refused
+from app.activities.journey.map import FEELING_WORDS, Refused
 from app.extensions import db, limiter
 from app.i18n import use_locale
 from app.models import Activity
@@ -25,8 +25,8 @@ bp = Blueprint("journey", __name__)
 
 # --- contexts for the phone, the projector and the facilitator's panel --------
 
-def feeling_choices() -> list[tuple[int, str, str]]:
-    return [(value, str(FEELING_WORDS[value]), FEELING_FACES[value]) for value in FEELINGS]
+def feeling_choices() -> list[tuple[int, str]]:
+    return [(value, str(FEELING_WORDS[value])) for value in FEELINGS]
 
 
 def phone_context(activity, participant, card_form=None, **extra) -> dict:
