@@ -317,19 +317,39 @@ def move_card(activity: Activity, card: JourneyCard, phase_id, lane_id, user_id:
 
 
 def merge_cards(activity: Activity, duplicate: JourneyCard, into_id, user_id: int | None) -> JourneyCard:
-    """Fold a duplicate into another card, which then counts everyone who raised either."""
+    """Fold a duplicate into another card, which then counts everyone who raised either.
+
+    Both rows are locked (in id order, so two crossed merges cannot deadlock)
+    and re-read before the checks: on PostgreSQL two facilitators' tabs
+    merging A into B and B into A at once leave one merge, never a cycle.
+    SQLite's BEGIN IMMEDIATE already serialises the two requests.
+    """
+    refused = Refused(_l("Choose the card to merge it into."), field="into")
     try:
-        target = card_of(activity, into_id)
-    except Refused:
-        raise Refused(_l("Choose the card to merge it into."), field="into") from None
-    if target.id == duplicate.id or target.merged_into_id is not None or duplicate.merged_into_id is not None:
-        raise Refused(_l("Choose the card to merge it into."), field="into")
-    target.count = target.count + duplicate.count
+        target_id = int(into_id)
+    except (TypeError, ValueError):
+        raise refused from None
+    if target_id == duplicate.id:
+        raise refused
+    locked = db.session.scalars(
+        select(JourneyCard)
+        .where(JourneyCard.id.in_([duplicate.id, target_id]), JourneyCard.activity_id == activity.id)
+        .order_by(JourneyCard.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    cards = {card.id: card for card in locked}
+    target, duplicate = cards.get(target_id), cards.get(duplicate.id)
+    if target is None or duplicate is None or target.merged_into_id is not None or duplicate.merged_into_id is not None:
+        raise refused
+    target.count = JourneyCard.count + duplicate.count
     duplicate.merged_into_id = target.id
+    db.session.flush()
     db.session.execute(
-        JourneyCard.__table__.update().where(JourneyCard.merged_into_id == duplicate.id)
+        JourneyCard.__table__.update().where(JourneyCard.merged_into_id == duplicate.id, JourneyCard.id != duplicate.id)
         .values(merged_into_id=target.id, phase_id=target.phase_id, lane_id=target.lane_id)
     )
+    db.session.refresh(target)
     moderation.record(activity.workshop_id, user_id, "merge", "card", target.id, activity_id=activity.id,
                       detail=f"merged card {duplicate.id} into {target.id}: {duplicate.text}")
     notify(activity.workshop_id, "cards")
