@@ -421,3 +421,22 @@ def test_control_panel_fragment_refreshes_with_the_journey(app, client, room):
     response = client.get(f"/f/workshops/{room.id}/run", headers={**HX, "HX-Target": "panel"})
     assert response.status_code == 200 and "<html" not in response.text
     assert "Fresh card" in response.text and "Edit steps and lanes" in response.text
+
+
+def test_steps_and_lanes_can_be_edited_before_the_session(app, client, facilitator):
+    workshop = make_workshop(app, facilitator, started=False)
+    activity_id = workshop.activity_ids[workshop.kinds.index("journey")]
+    edit = client.get(f"/f/workshops/{workshop.id}/edit").text
+    assert f"/f/workshops/{workshop.id}/journey/{activity_id}/structure" in edit
+    assert client.post(f"/f/workshops/{workshop.id}/journey/{activity_id}/lanes", data={"name": "Feelings"}).status_code == 302
+    with app.app_context():
+        assert journey_map(db.session.get(Activity, activity_id))["lanes"][-1]["name"] == "Feelings"
+
+
+def test_a_journey_added_to_the_agenda_gets_the_recipe_structure(app, client, facilitator):
+    workshop = make_workshop(app, facilitator, started=False)
+    client.post(f"/f/workshops/{workshop.id}/activities", data={"kind": "journey", "title": "Second map"})
+    with app.app_context():
+        activity = db.session.scalar(select(Activity).filter_by(workshop_id=workshop.id, title="Second map"))
+        data = journey_map(activity)
+    assert len(data["phases"]) == 6 and len(data["lanes"]) == 7
