@@ -71,7 +71,7 @@ def projector_context(activity) -> dict:
 
 
 def facilitator_context(activity) -> dict:
-    data = journey.journey_map(activity, include_hidden=True)
+    data = journey.journey_map(activity)  # counts what the room sees; the card list below has everything
     _shown, paging = _page_of(activity, data)
     cards = journey.all_cards(activity)
     return {
