@@ -195,6 +195,7 @@ def test_rating_outside_the_scale_is_refused(app, room, value):
     assert response.status_code == 400 and "Choose how this step feels" in response.text
     response = phone.post(f"{room.p}/phases/{room.phases[0]}/feeling", data={"feeling": value})
     assert response.status_code == 400 and "<html" in response.text
+    assert f'id="phase-{room.phases[0]}-error" role="alert">Choose how this step feels' in response.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PhaseFeeling)) == 0
 
@@ -440,3 +441,11 @@ def test_a_journey_added_to_the_agenda_gets_the_recipe_structure(app, client, fa
         activity = db.session.scalar(select(Activity).filter_by(workshop_id=workshop.id, title="Second map"))
         data = journey_map(activity)
     assert len(data["phases"]) == 6 and len(data["lanes"]) == 7
+
+
+def test_phone_stage_refresh_renders_the_journey_fragment(app, room):
+    phone = join_phone(app, room)
+    _add(phone, room, "Still here after a refresh")
+    response = phone.get(f"/p/{room.id}", headers={**HX, "HX-Target": "stage"})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert "Still here after a refresh" in response.text and 'data-draft="journey-' in response.text
