@@ -449,3 +449,19 @@ def test_phone_stage_refresh_renders_the_journey_fragment(app, room):
     response = phone.get(f"/p/{room.id}", headers={**HX, "HX-Target": "stage"})
     assert response.status_code == 200 and "<html" not in response.text
     assert "Still here after a refresh" in response.text and 'data-draft="journey-' in response.text
+
+
+def test_emotion_chart_breaks_lines_where_a_group_gave_no_rating():
+    from app.activities.journey.chart import emotion_chart
+    from app.ranking import feeling_curves
+
+    phases = [{"id": 1, "name": "One"}, {"id": 2, "name": "Two"}, {"id": 3, "name": "Three"}]
+    groups = [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}]
+    feelings = feeling_curves([1, 2, 3], [(1, "a", -2), (3, "a", 2), (1, "b", 0), (2, "b", 1)], groups=["a", "b"])
+    chart = emotion_chart(phases, groups, feelings)
+    a, b = chart["lines"]
+    assert a["segments"] == [] and len(a["points"]) == 2  # no line across the phase "a" did not rate
+    assert len(b["segments"]) == 1 and len(b["points"]) == 2
+    assert (a["dash"], a["marker"]) != (b["dash"], b["marker"]) and a["marker"] != b["marker"]
+    assert a["points"][0]["y"] > a["points"][1]["y"]  # -2 is drawn below +2
+    assert not chart["empty"] and len(chart["legend"]) == 2
