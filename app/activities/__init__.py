@@ -66,6 +66,9 @@ class ActivityKind:
     export_data: Callable | None = None  # (activity, ids) -> dict
     import_data: Callable | None = None  # (activity, data, ids) -> None
     csv_tables: Callable | None = None  # (activity) -> {name: (header, rows)}
+    # Called once when an activity of this kind is added to a workshop (after a
+    # flush, so it has an id), e.g. to create the journey's phases and lanes.
+    on_create: Callable | None = None  # (activity) -> None
 
     @property
     def phone_template(self) -> str:
@@ -94,6 +97,13 @@ def register(kind: ActivityKind) -> ActivityKind:
 
 def get_kind(key: str) -> ActivityKind:
     return _registry[key]
+
+
+def created(activity) -> None:
+    """Let the activity's kind set up what it needs for a new activity."""
+    hook = get_kind(activity.kind).on_create
+    if hook is not None:
+        hook(activity)
 
 
 def all_kinds() -> list[ActivityKind]:

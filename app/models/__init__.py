@@ -3,6 +3,7 @@ from app.models.people import Invite, Participant, User
 from app.models.workshop import ACTIVITY_STATES, WORKSHOP_STATUSES, Activity, Workshop
 from app.models.live import LiveEvent
 from app.models.reflect import ReflectResponse
+from app.models.journey import JourneyCard, JourneyLane, JourneyPhase, PhaseFeeling
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
 
@@ -11,11 +12,15 @@ __all__ = [
     "WORKSHOP_STATUSES",
     "Activity",
     "Invite",
+    "JourneyCard",
+    "JourneyLane",
+    "JourneyPhase",
     "LiveEvent",
     "MODERATION_ACTIONS",
     "MODERATION_TARGETS",
     "ModerationAction",
     "Participant",
+    "PhaseFeeling",
     "ReflectResponse",
     "ShareLink",
     "User",

@@ -21,6 +21,7 @@ voting. Sentences come from :func:`explain` (:mod:`.why`).
 
 from .bradley_terry import bradley_terry, win_chance
 from .condorcet import kemeny, pairwise_counts, ranked_pairs, schulze
+from .feelings import Feelings, feeling_curves
 from .methods import (
     Criterion,
     score_agree,
@@ -38,12 +39,14 @@ from .why import explain
 
 __all__ = [
     "Criterion",
+    "Feelings",
     "Ranking",
     "Scored",
     "bayesian_average",
     "borda",
     "bradley_terry",
     "explain",
+    "feeling_curves",
     "group_consensus",
     "kemeny",
     "maxdiff_counts",

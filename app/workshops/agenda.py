@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.access import facilitator_workshop
-from app.activities import all_kinds, get_kind
+from app.activities import all_kinds, created, get_kind
 from app.activities.kinds import KINDS
 from app.extensions import db
 from app.live import notify
@@ -62,14 +62,15 @@ def add_activity(workshop_id: int):
         return redirect(url_for("workshops.edit", workshop_id=workshop.id))
     kind = get_kind(form.kind.data)
     defaults = dict(workshop.settings.get(kind.key, {}))
-    workshop.activities.append(
-        Activity(
-            position=len(workshop.activities),
-            kind=kind.key,
-            title=form.title.data.strip(),
-            config={**kind.default_config, **defaults},
-        )
+    activity = Activity(
+        position=len(workshop.activities),
+        kind=kind.key,
+        title=form.title.data.strip(),
+        config={**kind.default_config, **defaults},
     )
+    workshop.activities.append(activity)
+    db.session.flush()
+    created(activity)
     notify(workshop.id, "stage")
     db.session.commit()
     return redirect(url_for("workshops.edit", workshop_id=workshop.id, _anchor="agenda"))

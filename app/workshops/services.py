@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.activities import get_kind
+from app.activities import created, get_kind
 from app.extensions import db
 from app.live import notify
 from app.models import Activity, User, Workshop
@@ -55,6 +55,8 @@ def create_from_recipe(owner: User, recipe: Recipe, title: str | None = None) ->
         )
     db.session.add(workshop)
     db.session.flush()
+    for activity in workshop.activities:
+        created(activity)
     return workshop
 
 

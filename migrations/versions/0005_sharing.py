@@ -1,7 +1,7 @@
 """workshop sharing: co-facilitators and read-only links
 
 Revision ID: 0005_sharing
-Revises: 0002_moderation
+Revises: 0003_journey
 Create Date: 2026-11-28 13:53:04.614546
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_sharing'
-down_revision = '0002_moderation'
+down_revision = '0003_journey'
 branch_labels = None
 depends_on = None
 

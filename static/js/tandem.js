@@ -77,7 +77,24 @@
     });
   }
   document.addEventListener("focusout", function (event) { setTimeout(function () { catchUp(event); }, 0); });
-  document.addEventListener("htmx:afterRequest", catchUp);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    // after a refusal the person reads the message first; leaving the region catches up
+    if (event.detail.xhr && event.detail.xhr.status < 400) { catchUp(event); }
+  });
+  /* Length limits: "N characters left" under a [data-limit] field, updated as the person types. */
+  function updateCount(field) {
+    var out = document.querySelector("[data-count-for='" + field.id + "']");
+    if (!out || !field.dataset.limit) { return; }
+    var left = parseInt(field.dataset.limit, 10) - field.value.length;
+    var text = (field.dataset.countTemplate || "{n}").replace("{n}", String(left));
+    if (out.textContent !== text) { out.textContent = text; }
+  }
+  function updateCounts(root) {
+    root.querySelectorAll("[data-limit]").forEach(updateCount);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.limit) { updateCount(event.target); }
+  });
 
   /* After a lost connection, the live channel reopens: fetch what changed meanwhile. */
   var opened = new WeakSet();
@@ -94,6 +111,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     startTimers(event.detail.target);
     restoreDrafts(event.detail.target);
+    updateCounts(event.detail.target);
     if (event.detail.target.id === "stage") {
       var heading = event.detail.target.querySelector("h1[tabindex='-1'], h2");
       var before = event.detail.target.dataset.activity;
@@ -107,6 +125,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     startTimers(document);
     restoreDrafts(document);
+    updateCounts(document);
     var section = document.querySelector("#stage [data-activity]");
     var stage = document.getElementById("stage");
     if (stage && section) { stage.dataset.activity = section.dataset.activity; }
