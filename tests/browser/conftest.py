@@ -46,8 +46,9 @@ def live_server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(TANDEM_INSTANCE=str(instance), TANDEM_NO_RATELIMIT="1", FLASK_APP="app",
                TANDEM_BASE_URL=f"http://127.0.0.1:{port}")
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for name in ("DATABASE_URL", "REDIS_URL"):  # the suite's PostgreSQL / Redis pass serves from them too
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
