@@ -50,11 +50,14 @@ def live_server(tmp_path_factory):
         if os.environ.get(name):
             env[name] = os.environ[name]
     bin_dir = Path(sys.executable).parent
+    log = open(instance / "server.log", "wb")
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # A file, not a pipe: a pipe nobody reads fills up, and a worker blocked writing a
+        # log line stalls with its transaction open (on PostgreSQL the next TRUNCATE waits forever).
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -66,7 +69,7 @@ def live_server(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
+        raise RuntimeError("the server did not start: " + (instance / "server.log").read_text()[-2000:])
     yield {"url": base, "env": env}
     server.send_signal(signal.SIGINT)  # quick shutdown: open live streams need not drain
     try:
@@ -74,7 +77,7 @@ def live_server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(5)
-    server.stderr.close()
+    log.close()
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +88,15 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request):
+    """Pages a test opened stop polling when it ends (the server may share its database with later tests)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
 
 
 def flask_cli(live_server, *args) -> str:
