@@ -143,3 +143,21 @@ def test_next_costs_a_phone_one_stage_event_but_the_projector_hears_both(app, se
     projector_stream.close()
     assert heard_phone == ["stage"]
     assert heard_projector == ["stage", "timer"]
+
+
+def test_a_shared_stage_fragment_costs_one_query(app, client, workshop):
+    """The whole room refetches at once: a title/instructions screen is one read, not an ORM graph."""
+    from sqlalchemy import event
+
+    phone = join_phone(app, workshop)
+    client.post(f"/f/workshops/{workshop.id}/step", data={"direction": "next"})
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda _conn, _cursor, statement, *_args: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert "How does getting help feel today?" in phone.get(f"/p/{workshop.id}", headers=STAGE).text
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1, statements
