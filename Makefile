@@ -8,7 +8,7 @@ HOST_IP  := $(shell ip=$$(hostname -I 2>/dev/null | awk '{print $$1}'); echo $${
 BASE_URL := $(or $(TANDEM_BASE_URL),http://$(HOST_IP):$(PORT))
 export FLASK_APP := app
 
-.PHONY: run test install translations messages clean
+.PHONY: run test test-postgres install translations messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The same suite on a throwaway PostgreSQL + Redis (needs Debian's postgresql and redis-server).
+test-postgres: install
+	tests/with_services.sh $(MAKE) --no-print-directory test
 
 # Extract new messages and merge them into the catalogues (then translate app/translations/hu).
 messages: $(VENV)/.installed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, session
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -61,12 +61,22 @@ def current_participant(workshop_id: int) -> Participant | None:
     if not token:
         return None
     # One query for the participant, their workshop and its current activity:
-    # every phone asks for this on every live refresh.
-    return db.session.execute(
-        db.select(Participant)
-        .filter_by(token=token, workshop_id=workshop_id)
-        .options(joinedload(Participant.workshop).joinedload(Workshop.current_activity))
-    ).scalar_one_or_none()
+    # every phone asks for this on every live refresh (the statement is built once).
+    return db.session.execute(_participant_statement(), {"token": token, "workshop_id": workshop_id}).scalar_one_or_none()
+
+
+_participant_query = None
+
+
+def _participant_statement():
+    global _participant_query
+    if _participant_query is None:
+        _participant_query = (
+            db.select(Participant)
+            .where(Participant.token == bindparam("token"), Participant.workshop_id == bindparam("workshop_id"))
+            .options(joinedload(Participant.workshop).joinedload(Workshop.current_activity))
+        )
+    return _participant_query
 
 
 def participant_rate_key() -> str:

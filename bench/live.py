@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,7 +147,88 @@ async def join_phone(port: int, code: str, group: str) -> Http:
     return phone
 
 
-async def run_round(port: int, phones: int) -> dict:
+TRIGGER = re.compile(r'<div id="([\w-]+)" hx-get="([^"]+)" hx-trigger="([^"]+)"')
+
+
+def phone_regions(page: str) -> dict[str, tuple[str, set[str]]]:
+    """The live regions of the phone page: id -> (url, the sse events that refetch it), as htmx reads them."""
+    return {
+        region: (url.replace("&amp;", "&"), {t.strip()[4:].split()[0] for t in trigger.split(",") if t.strip().startswith("sse:")})
+        for region, url, trigger in TRIGGER.findall(page)
+    }
+
+
+async def follow(phone: Http, reader, regions, expect: str, go):
+    """Do what the phone page does on a live event: refetch every region that listens to it.
+
+    htmx runs one request per region at a time (a second trigger waits for the
+    first), and different regions in parallel. Returns (event heard, stage fragment
+    fetched, every fragment fetched), as perf_counter times.
+    """
+    while True:
+        line = await reader.readline()
+        if not line:
+            return None
+        if line.startswith(b"event: ") and go.value and time.perf_counter() >= go.value:
+            break  # (events before 'next', e.g. the workshop's start replayed to a first listener, are not it)
+    heard = time.perf_counter()
+    names = {line[7:].strip().decode()}
+    while (line := await reader.readline()) not in (b"", b"\n"):  # the rest of this SSE chunk
+        if line.startswith(b"event: "):
+            names.add(line[7:].strip().decode())
+    while reader._buffer.startswith(b"event: "):  # events that arrived in the same write
+        line = await reader.readline()
+        names.add(line[7:].strip().decode())
+        while (line := await reader.readline()) not in (b"", b"\n"):
+            pass
+    stage_done, requests = 0.0, 0
+
+    async def refresh(region: str, url: str, events: set[str]):
+        nonlocal stage_done, requests
+        for _ in range(len(events & names)):
+            requests += 1
+            status, fragment = await phone.request("GET", url, headers={"HX-Request": "true", "HX-Target": region})
+            if region == "stage":
+                if status != 200 or expect not in fragment:
+                    print(f"phone got a wrong #stage: {status} {fragment[:200]!r}", file=sys.stderr)
+                    return
+                stage_done = time.perf_counter()
+
+    await asyncio.gather(*(refresh(r, url, ev) for r, (url, ev) in regions.items() if ev & names))
+    if not stage_done:
+        return None
+    return heard, stage_done, time.perf_counter(), requests
+
+
+async def phones_part(port: int, workshop_id: int, code: str, first: int, count: int, ready, go, results) -> None:
+    """One client process: join `count` phones, open their streams, follow one stage change."""
+    groups = ["parent", "staff", "volunteer"]
+    joined = []
+    for start in range(first, first + count, 50):  # join in waves, as a room does
+        joined += await asyncio.gather(*(join_phone(port, code, groups[i % 3]) for i in range(start, min(first + count, start + 50))))
+    _, page = await joined[0].request("GET", f"/p/{workshop_id}")
+    regions = phone_regions(page)
+    assert "stage" in regions, "the phone page has a #stage region that follows sse events"
+    streams = []
+    for start in range(0, count, 100):
+        streams += await asyncio.gather(*(p.open_stream(f"/live/{workshop_id}") for p in joined[start:start + 100]))
+    followers = [asyncio.create_task(follow(p, r, regions, "How does getting help feel today?", go)) for p, (r, _w) in zip(joined, streams)]
+    ready.set()
+    cpu0 = time.process_time()
+    done, pending = await asyncio.wait(followers, timeout=30)
+    cpu = time.process_time() - cpu0
+    for task in pending:
+        task.cancel()
+    for _reader, writer in streams:
+        writer.close()
+    results.put({"follows": [t.result() for t in done if t.result()], "cpu": cpu})
+
+
+def client_process(*args) -> None:
+    asyncio.run(phones_part(*args))
+
+
+async def setup_workshop(port: int, phones: int):
     facilitator = Http(port)
     _, page = await facilitator.request("GET", "/auth/login")
     await facilitator.request("POST", "/auth/login", {"csrf_token": csrf_of(page), "email": "bench@example.org", "password": PASSWORD})
@@ -155,53 +236,78 @@ async def run_round(port: int, phones: int) -> dict:
     await facilitator.request("POST", "/f/workshops", {"csrf_token": csrf_of(page), "recipe": "family-support", "title": f"Bench {phones}"})
     _, page = await facilitator.request("GET", "/f/")
     workshop_id = max(int(n) for n in re.findall(r"/f/workshops/(\d+)/run", page))
-    token = csrf_of(page)
-    await facilitator.request("POST", f"/f/workshops/{workshop_id}/start", {"csrf_token": token})
+    await facilitator.request("POST", f"/f/workshops/{workshop_id}/start", {"csrf_token": csrf_of(page)})
     _, panel = await facilitator.request("GET", f"/f/workshops/{workshop_id}/run")
     code = re.search(r'class="code">(\d{4}) (\d{4})<', panel)
-    code = code.group(1) + code.group(2)
+    return facilitator, workshop_id, code.group(1) + code.group(2)
 
-    joined = []
-    groups = ["parent", "staff", "volunteer"]
-    for start in range(0, phones, 50):  # join in waves, as a room does
-        joined += await asyncio.gather(*(join_phone(port, code, groups[i % 3]) for i in range(start, min(phones, start + 50))))
 
-    streams = []
-    for start in range(0, phones, 100):
-        streams += await asyncio.gather(*(p.open_stream(f"/live/{workshop_id}") for p in joined[start:start + 100]))
-    await asyncio.sleep(1.5)  # every stream is registered and past its first bytes
-
-    results: list[tuple[float, float]] = []
-    moved = asyncio.Event()
-    t0 = 0.0
-
-    async def follow(phone: Http, reader):
-        while True:
-            line = await reader.readline()
-            if not line:
-                return
-            if line.startswith(b"event: stage") and moved.is_set():
-                heard = time.perf_counter()
-                status, fragment = await phone.request(
-                    "GET", f"/p/{workshop_id}", headers={"HX-Request": "true", "HX-Target": "stage"})
-                assert status == 200 and "How does getting help feel today?" in fragment
-                results.append((heard - t0, time.perf_counter() - t0))
-                return
-
-    followers = [asyncio.create_task(follow(phone, reader)) for phone, (reader, _w) in zip(joined, streams)]
+async def press_next(facilitator: Http, workshop_id: int, go) -> float:
     _, panel = await facilitator.request("GET", f"/f/workshops/{workshop_id}/run")
-    moved.set()
-    t0 = time.perf_counter()
+    t0 = go.value = time.perf_counter()
     status, _ = await facilitator.request("POST", f"/f/workshops/{workshop_id}/step", {"csrf_token": csrf_of(panel), "direction": "next"})
     assert status == 302
-    done, pending = await asyncio.wait(followers, timeout=30)
-    for task in pending:
-        task.cancel()
-    for _reader, writer in streams:
-        writer.close()
-    heard = sorted(r[0] for r in results)
-    fetched = sorted(r[1] for r in results)
-    return {"phones": phones, "followed": len(results), "heard": heard, "fetched": fetched}
+    return t0
+
+
+def start_profiles(server_pid: int, folder: str, phones: int) -> list:
+    """py-spy (pip install py-spy) on each worker for the few seconds after 'next': collapsed stacks, CPU only."""
+    workers = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True).stdout.split()
+    spies = [subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", pid, "--duration", "5", "--rate", "250",
+                               "--format", "raw", "--output", f"{folder}/worker-{pid}-{phones}.txt", "--nonblocking"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in workers]
+    time.sleep(1.0)  # attached
+    return spies
+
+
+def run_round(port: int, phones: int, clients: int, server_pid: int, profile: str | None = None) -> dict:
+    """Phones are spread over `clients` processes (perf_counter is one clock for all of them on Linux)."""
+    facilitator, workshop_id, code = asyncio.run(setup_workshop(port, phones))
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    go = ctx.Value("d", 0.0, lock=False)  # when 'next' is pressed (perf_counter: one clock for all processes)
+    share = [phones // clients + (1 if i < phones % clients else 0) for i in range(clients)]
+    readies, procs = [], []
+    for i, count in enumerate(share):
+        ready = ctx.Event()
+        proc = ctx.Process(target=client_process, args=(port, workshop_id, code, sum(share[:i]), count, ready, go, results))
+        proc.start()
+        readies.append(ready)
+        procs.append(proc)
+    for ready in readies:
+        ready.wait(600)
+    time.sleep(1.5)  # every stream is registered and past its first bytes
+    spies = start_profiles(server_pid, profile, phones) if profile else []
+    server_cpu0 = cpu_seconds(server_pid)
+    t0 = asyncio.run(press_next(facilitator, workshop_id, go))
+    parts = [results.get(timeout=120) for _ in procs]
+    server_cpu = cpu_seconds(server_pid) - server_cpu0
+    for proc in procs + spies:
+        proc.wait(30) if isinstance(proc, subprocess.Popen) else proc.join(30)
+    follows = [f for part in parts for f in part["follows"]]
+    return {
+        "phones": phones,
+        "followed": len(follows),
+        "heard": sorted(f[0] - t0 for f in follows),
+        "fetched": sorted(f[1] - t0 for f in follows),
+        "all": sorted(f[2] - t0 for f in follows),
+        "requests": sum(f[3] for f in follows) / max(1, len(follows)),
+        "client_cpu": sum(part["cpu"] for part in parts),
+        "server_cpu": server_cpu,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server (master and workers) so far, from /proc."""
+    total = 0
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    for p in [pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except FileNotFoundError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -214,6 +320,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, nargs="*", default=[200, 500, 1000])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=1, help="client processes the phones are spread over")
+    parser.add_argument("--rounds", type=int, default=1, help="measure each N this many times")
+    parser.add_argument("--profile", metavar="DIR", help="write py-spy profiles of the workers after 'next' into DIR")
     args = parser.parse_args()
 
     port = free_port()
@@ -221,14 +330,21 @@ def main() -> None:
         server = start_server(instance, port, args.workers)
         try:
             time.sleep(3)
-            print(f"Tandem live channel: gunicorn gevent, {args.workers} workers, SQLite, {os.cpu_count()} cores")
-            print(f"{'phones':>7} {'followed':>9} {'event p50':>10} {'p95':>7} {'max':>7} {'+fragment p50':>14} {'p95':>7} {'max':>7} {'RSS MB':>8}")
+            print(f"Tandem live channel: gunicorn gevent, {args.workers} workers, SQLite, {os.cpu_count()} cores, "
+                  f"{args.clients} client process(es) on the same machine")
+            print("times from the facilitator's 'next' until a phone has: heard the event / fetched #stage / fetched"
+                  " every region the event refreshes; CPU seconds used meanwhile by server and client")
+            print(f"{'phones':>6} {'ok':>5} {'event p50':>9} {'p95':>6} {'max':>6} {'stage p50':>9} {'p95':>6} {'max':>6}"
+                  f" {'all p95':>7} {'req/ph':>6} {'srv CPU':>7} {'cli CPU':>7} {'RSS MB':>6} {'load':>5}")
             for n in args.phones:
-                result = asyncio.run(run_round(port, n))
-                heard, fetched = result["heard"], result["fetched"]
-                print(f"{n:>7} {result['followed']:>9} {pct(heard, .5):>9.3f}s {pct(heard, .95):>6.3f}s {pct(heard, 1):>6.3f}s"
-                      f" {pct(fetched, .5):>13.3f}s {pct(fetched, .95):>6.3f}s {pct(fetched, 1):>6.3f}s {rss_mb(server.pid):>8.1f}")
-                time.sleep(2)
+                for _ in range(args.rounds):
+                    r = run_round(port, n, args.clients, server.pid, args.profile)
+                    heard, fetched = r["heard"], r["fetched"]
+                    print(f"{n:>6} {r['followed']:>5} {pct(heard, .5):>8.3f}s {pct(heard, .95):>5.2f}s {pct(heard, 1):>5.2f}s"
+                          f" {pct(fetched, .5):>8.3f}s {pct(fetched, .95):>5.2f}s {pct(fetched, 1):>5.2f}s"
+                          f" {pct(r['all'], .95):>6.2f}s {r['requests']:>6.1f} {r['server_cpu']:>6.2f}s {r['client_cpu']:>6.2f}s"
+                          f" {rss_mb(server.pid):>6.0f} {os.getloadavg()[0]:>5.1f}", flush=True)
+                    time.sleep(2)
         finally:
             server.send_signal(signal.SIGINT)
             try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +29,8 @@ def _config(instance, uri):
         "RATELIMIT_ENABLED": False,
         "TANDEM_LIVE_POLL_SECONDS": 0.05,
         "SERVER_NAME": None,
+        # With REDIS_URL, rate limits live in Redis: keep each app's counters apart.
+        "RATELIMIT_KEY_PREFIX": f"tandem-test-{uuid.uuid4().hex}",
     }
 
 
@@ -44,6 +46,7 @@ def migrated_template(tmp_path_factory):
         app = create_app(_config(folder, None) | {"SQLALCHEMY_DATABASE_URI": _pg(pg_url)})
         with app.app_context():
             upgrade()
+            db.engine.dispose()
         return None
     path = folder / "template.db"
     app = create_app(_config(folder, f"sqlite:///{path}"))
@@ -69,10 +72,23 @@ def make_app(migrated_template, tmp_path, **overrides):
             shutil.copy(migrated_template, path)
         uri = f"sqlite:///{path}"
     app = create_app(_config(tmp_path, uri) | overrides)
+    _made_apps.append(app)
     if migrated_template is None:
         with app.app_context():
             _empty_tables()
     return app
+
+
+_made_apps: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Every app a test made gives its pooled connections back (PostgreSQL warns about leaked ones)."""
+    yield
+    while _made_apps:
+        with _made_apps.pop().app_context():
+            db.engine.dispose()
 
 
 def _empty_tables():
@@ -84,10 +100,7 @@ def _empty_tables():
 @pytest.fixture
 def app(migrated_template, tmp_path):
     """The app, with no context pushed: each request gets its own, as in production."""
-    app = make_app(migrated_template, tmp_path)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return make_app(migrated_template, tmp_path)
 
 
 @pytest.fixture

@@ -125,9 +125,10 @@ class RedisBroker:
         pending[workshop_id].update(names)
 
     def after_commit(self, names_by_workshop) -> None:
+        # One message per workshop and commit: the names of one change arrive together,
+        # as they do from the database broker (a phone then refetches once, not twice).
         for workshop_id, names in names_by_workshop.items():
-            for name in names:
-                self.redis.publish(f"{self.CHANNEL}{workshop_id}", name)
+            self.redis.publish(f"{self.CHANNEL}{workshop_id}", ",".join(sorted(names)))
 
     def ensure_started(self) -> None:
         if self._thread is not None:
@@ -146,7 +147,7 @@ class RedisBroker:
                     if message.get("type") != "pmessage":
                         continue
                     workshop_id = int(message["channel"].decode().rsplit(":", 1)[1])
-                    self.hub.deliver(workshop_id, {message["data"].decode()})
+                    self.hub.deliver(workshop_id, set(message["data"].decode().split(",")))
             except Exception:
                 log.exception("redis live subscription failed; retrying")
                 time.sleep(1)

@@ -13,6 +13,9 @@ bp = Blueprint("live", __name__)
 
 HEARTBEAT_SECONDS = 15
 PHONE_EVENTS = frozenset({"stage", "timer"})
+# On the phone page a stage refresh also refreshes the timer (#timer sits inside
+# #stage), so a "next" that changes both costs each phone one request, not two.
+PHONE_IMPLIED = {"stage": frozenset({"timer"})}
 
 
 def _allowed_events(workshop: Workshop) -> frozenset[str] | None:
@@ -45,6 +48,8 @@ def stream(workshop_id: int):
                 if not fired:
                     yield ": keep-alive\n\n"
                     continue
+                if names is not None:  # a phone
+                    fired -= frozenset().union(*(PHONE_IMPLIED.get(name, frozenset()) for name in fired))
                 yield "".join(f"event: {name}\ndata: {name}\n\n" for name in sorted(fired))
         finally:
             live.hub.unsubscribe(listener)

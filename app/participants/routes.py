@@ -14,6 +14,7 @@ from app.models import Workshop
 from app.participants import bp
 from app.participants.forms import CodeForm, JoinForm, LanguageForm
 from app.participants.joining import JoinRefused, check_open, join, normalise_code, workshop_for_code
+from app.participants.stage import stage_snapshot, template_only
 from app.workshops.services import seconds_left
 from wtforms.fields.choices import SelectChoice
 
@@ -110,8 +111,30 @@ def phone_context(workshop, participant) -> dict:
     return context
 
 
+LIVE_TARGETS = ("stage", "timer")  # the regions of the phone page that follow the room
+
+
+def _live_fragment(workshop_id: int, target: str):
+    """The #stage or #timer fragment from one cheap read, or None to take the usual path."""
+    token = session.get("participants", {}).get(str(workshop_id))
+    snapshot = stage_snapshot(workshop_id, token) if token else None
+    if snapshot is None:
+        return None
+    workshop, participant, activity = snapshot
+    if not template_only(activity if workshop.status == "live" else None):
+        return None
+    if participant.language:
+        use_locale(participant.language)
+    return render_block("participants/phone.html", target, **phone_context(workshop, participant))
+
+
 @bp.get("/p/<int:workshop_id>")
 def phone(workshop_id: int):
+    target = htmx_request.htmx.target if htmx_request.htmx else None
+    if target in LIVE_TARGETS:
+        fragment = _live_fragment(workshop_id, target)
+        if fragment is not None:
+            return fragment
     workshop, participant = _phone_or_join(workshop_id)
     if participant is None:
         if workshop is not None and workshop.join_code:

@@ -46,14 +46,17 @@ def live_server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(TANDEM_INSTANCE=str(instance), TANDEM_NO_RATELIMIT="1", FLASK_APP="app",
                TANDEM_BASE_URL=f"http://127.0.0.1:{port}")
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for name in ("DATABASE_URL", "REDIS_URL"):  # the suite's PostgreSQL / Redis pass serves from them too
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (instance / "server.log").open("wb")
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "app:create_app()"],
+        # A file, not a pipe: a pipe nobody reads fills up, and a worker blocked writing a
+        # log line stalls with its transaction open (on PostgreSQL the next TRUNCATE waits forever).
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
@@ -87,6 +90,15 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request):
+    """Pages a test opened stop polling when it ends (the server may share its database with later tests)."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
 
 
 def flask_cli(live_server, *args) -> str:

@@ -44,9 +44,10 @@ def check(page, where: str) -> None:
     assert not violations, f"{where}: " + "\n".join(violations)
 
 
-@pytest.fixture(scope="module")
-def running_workshop(live_server, browser):
-    laptop, page, code = start_workshop(live_server, browser, "a11y@example.org", "library-future")
+@pytest.fixture
+def running_workshop(live_server, browser, request):
+    email = f"a11y-{request.node.name.replace('_', '-')}@example.org"
+    laptop, page, code = start_workshop(live_server, browser, email, "library-future")
     yield {"base": live_server["url"], "laptop": laptop, "page": page, "run_url": page.url, "code": code}
     laptop.close()
 

@@ -66,6 +66,11 @@ def test_facilitator_runs_and_phones_and_projector_follow(live_server, browser):
     for phone in phones + [projector]:
         expect(phone.get_by_role("heading", name="How does getting help feel today?")).to_be_visible(timeout=5000)
 
+    # the timer, inside each phone's stage, follows on its own event and counts down there
+    page.get_by_role("button", name="Start timer").click()
+    for phone in phones:
+        expect(phone.locator("#stage #timer [role=timer][data-running='1']")).to_have_attribute("data-ends-at", re.compile(r"\d+"))
+
     # no page was reloaded: the phones still hold the same document (marker set before)
     assert all(p.evaluate("() => performance.getEntriesByType('navigation').length") == 1 for p in phones)
     # the phone page fits 320 px without sideways scrolling
