@@ -3,13 +3,21 @@ from app.models.people import Invite, Participant, User
 from app.models.workshop import ACTIVITY_STATES, WORKSHOP_STATUSES, Activity, Workshop
 from app.models.live import LiveEvent
 from app.models.reflect import ReflectResponse
+from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Voter, VoteReceipt
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 
 __all__ = [
     "ACTIVITY_STATES",
     "WORKSHOP_STATUSES",
     "Activity",
+    "Approval",
+    "DotVote",
+    "IDEA_SOURCES",
+    "Idea",
     "Invite",
+    "Rating",
+    "VoteReceipt",
+    "Voter",
     "LiveEvent",
     "MODERATION_ACTIONS",
     "MODERATION_TARGETS",

@@ -17,13 +17,17 @@ from app.workshops.people import joined_by_group
 
 def _panel_context(workshop):
     current = workshop.current_activity
-    return {
+    kind = get_kind(current.kind) if current else None
+    context = {
         "workshop": workshop,
         "current": current,
-        "kind": get_kind(current.kind) if current else None,
+        "kind": kind,
         "joined": joined_by_group(workshop),
         "seconds_left": services.seconds_left(current) if current else None,
     }
+    if kind is not None:
+        context.update(kind.facilitator_context(current))
+    return context
 
 
 @bp.get("/workshops/<int:workshop_id>/run")
