@@ -176,13 +176,15 @@ def cast_vote(activity: Activity, participant, form) -> bool:
         raise VoteRefused(_("This form is out of date: reload the page and try again."))
     current = settings(activity)
     change = method.parse(activity, form, current)
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
     claimed = db.session.execute(
         dialect_insert(VoteReceipt)
         .values(activity_id=activity.id, participant_id=participant.id, key=key,
                 idea_id=change.idea_id, change=change.amount)
         .on_conflict_do_nothing(index_elements=["participant_id", "key"])
-    ).rowcount
-    if not claimed:
+        .returning(VoteReceipt.id)
+    ).first()
+    if claimed is None:
         return False  # a retry of a vote already recorded: answer as if new
     method.apply(activity, participant, change, current)
     notify(activity.workshop_id, "votes")

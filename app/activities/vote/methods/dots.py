@@ -91,8 +91,8 @@ class Dots(VoteMethod):
                 index_elements=["activity_id", "participant_id", "idea_id"],
                 set_={"dots": DotVote.dots + n},
                 where=DotVote.dots + n <= DotVote.cap,
-            )).rowcount
-            if not placed:
+            ).returning(DotVote.id)).first()
+            if placed is None:
                 raise VoteRefused(_("At most %(n)s dots can go on one idea.", n=settings["max_per_idea"]), 409)
         else:
             returned = db.session.execute(
