@@ -93,6 +93,14 @@
     delete form.dataset.retries;
   });
 
+  /* Forms kept across live refreshes (hx-preserve) empty themselves once saved. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) {
+      form.reset();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     startTimers(document);
     restoreDrafts(document);
