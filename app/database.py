@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import sqlite3
+import threading
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -41,11 +42,40 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.close()
 
 
+# SQLite's busy wait is C code: under gevent it blocks the whole process,
+# including the greenlet that holds the write lock, so two writers in one
+# process stall each other for up to the busy timeout. Writers of one process
+# therefore queue on this lock first (gevent patches threading before the app
+# is imported, so it is a greenlet-aware lock there, and a thread lock under a
+# threaded server); SQLite's own lock still orders the processes.
+_write_lock = threading.RLock()
+_LOCK_KEY = "tandem_write_lock"
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     if connection.dialect.name != "sqlite":
         return
-    connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+    if _read_only.get():
+        connection.exec_driver_sql("BEGIN")
+        return
+    if _write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        connection.info[_LOCK_KEY] = True
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except Exception:
+        _release_write_lock(connection)
+        raise
+
+
+def _release_write_lock(connection, *_args):
+    # COMMIT/ROLLBACK run right after this without yielding to another greenlet.
+    if connection.info.pop(_LOCK_KEY, False):
+        _write_lock.release()
+
+
+event.listen(Engine, "commit", _release_write_lock)
+event.listen(Engine, "rollback", _release_write_lock)
 
 
 def init_app(app):
