@@ -36,14 +36,18 @@ def test_dots_by_htmx_show_dots_left_and_respect_budget_and_cap(app, client, fac
     for _ in range(3):
         response = phone.post(room.url, data={"idea": a, "change": 1, "key": key()}, headers=HX)
         assert response.status_code == 200
-    assert "2 of 5 dots left" in response.text and 'id="vote-box"' in response.text
+    # htmx gets only the tapped idea and the count of dots left (swapped out of band)
+    assert "2 of 5 dots left" in response.text and 'id="vote-idea-%d"' % a in response.text
+    assert 'hx-swap-oob="true"' in response.text and 'id="vote-box"' not in response.text
     response = phone.post(room.url, data={"idea": a, "change": 1, "key": key()}, headers=HX)
     assert response.status_code == 409 and "At most 3 dots" in response.text
     phone.post(room.url, data={"idea": b, "change": 2, "key": key()}, headers=HX)
     response = phone.post(room.url, data={"idea": b, "change": 1, "key": key()}, headers=HX)
     assert response.status_code == 409 and "no dots left" in response.text
+    assert response.headers["HX-Retarget"] == "#vote-box"  # a refusal re-draws the whole box with its message
     response = phone.post(room.url, data={"idea": a, "change": -1, "key": key()}, headers=HX)
     assert response.status_code == 200 and "1 of 5 dots left" in response.text
+    assert 'id="vote-box"' in response.text  # the first dot back: every + button changes
     rows, used = dots_of(app, room.vote_id)
     assert [(i, d) for _p, i, d in rows] == [(a, 2), (b, 2)] and list(used.values()) == [4]
 
@@ -126,7 +130,7 @@ def test_approval_by_htmx_and_form_sets_the_ticked_ideas(app, client, facilitato
     phone = join_phone(app, room.workshop)
     a, b, c = room.idea_ids
     response = phone.post(room.url, data={"approve": [a, b], "key": key()}, headers=HX)
-    assert response.status_code == 200 and "You support 2 ideas." in response.text
+    assert response.status_code == 200 and "You support 2 ideas." in response.text and 'id="approval-status"' in response.text
     assert phone.post(room.url, data={"approve": [b, c], "key": key()}).status_code == 302
     with app.app_context():
         assert sorted(db.session.scalars(select(Approval.idea_id))) == [b, c]
@@ -145,7 +149,8 @@ def test_rating_by_htmx_and_form_one_per_criterion_and_range_checked(app, client
     a = room.idea_ids[0]
     page = phone.get(f"/p/{room.workshop.id}").text
     assert "Ease of doing it" in page and "Cost to run" in page
-    assert phone.post(room.url, data={"idea": a, "c0": 5, "c1": 4, "key": key()}, headers=HX).status_code == 200
+    response = phone.post(room.url, data={"idea": a, "c0": 5, "c1": 4, "key": key()}, headers=HX)
+    assert response.status_code == 200 and f'id="rating-status-{a}"' in response.text and "Saved." in response.text
     assert phone.post(room.url, data={"idea": a, "c0": 3, "c2": 2, "key": key()}).status_code == 302
     for bad in ("0", "6", "x"):
         response = phone.post(room.url, data={"idea": a, "c0": bad, "key": key()}, headers=HX)

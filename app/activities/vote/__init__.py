@@ -96,9 +96,9 @@ def vote(workshop_id: int, activity_id: int):
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.workshop_id != workshop_id or activity.kind != "vote":
         abort(404)
-    error, status = None, 200
+    error, status, change = None, 200, None
     try:
-        cast_vote(activity, participant, request.form)
+        change = cast_vote(activity, participant, request.form)
     except VoteRefused as refused:
         db.session.rollback()
         error, status = refused.message, refused.status
@@ -110,9 +110,17 @@ def vote(workshop_id: int, activity_id: int):
         from app.participants.routes import render_phone
 
         return render_phone(participant.workshop, participant, vote_error=error), status
+    method = method_of(activity)
+    if change is not None and method is not None:
+        small = method.partial(activity, participant, change, settings(activity))
+        if small is not None:
+            template, context = small
+            return render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
+                                   vote_settings=settings(activity), **context)
     context = phone_context(activity, participant)
-    return render_template("vote/_phone.html", activity=activity, participant=participant,
-                           vote_error=error, saved=status == 200, **context), status
+    body = render_template("vote/_phone.html", activity=activity, participant=participant,
+                           vote_error=error, saved=status == 200, **context)
+    return body, status, {"HX-Retarget": "#vote-box", "HX-Reswap": "outerHTML"}
 
 
 @bp.post("/f/workshops/<int:workshop_id>/vote/<int:activity_id>/settings")

@@ -61,7 +61,9 @@ class VoteMethod:
     * `apply(activity, participant, change, settings)` — the guarded writes;
     * `ranking(activity, items, groups, settings, _)` -> app.ranking.Ranking;
     * `ideas_merged(activity, source_id, target_id)`, `idea_hidden(activity, idea_id)`;
-    * `format_score(value)` — the score as people read it.
+    * `format_score(value)` — the score as people read it;
+    * `partial(activity, participant, change, settings)` -> (template, context) or
+      None: a small htmx answer to a vote that was applied (None: the whole box).
     """
 
     key: str = ""
@@ -94,6 +96,9 @@ class VoteMethod:
 
     def format_score(self, value: float) -> str:
         return f"{value:.1f}"
+
+    def partial(self, activity, participant, change: Change, settings):
+        return None
 
 
 METHODS: dict[str, VoteMethod] = {}
@@ -160,8 +165,8 @@ def check_open(activity: Activity) -> None:
         raise VoteRefused(_("Voting is locked: your votes can no longer change."), 409)
 
 
-def cast_vote(activity: Activity, participant, form) -> bool:
-    """Record one vote request. Returns False when its key was seen before (nothing applied).
+def cast_vote(activity: Activity, participant, form) -> Change | None:
+    """Record one vote request; returns its Change, or None when the key was seen before (nothing applied).
 
     The caller commits (or rolls back on VoteRefused). Everything happens in
     the request's one write transaction: the receipt with its UNIQUE key,
@@ -185,10 +190,10 @@ def cast_vote(activity: Activity, participant, form) -> bool:
         .returning(VoteReceipt.id)
     ).first()
     if claimed is None:
-        return False  # a retry of a vote already recorded: answer as if new
+        return None  # a retry of a vote already recorded: answer as if new
     method.apply(activity, participant, change, current)
     notify(activity.workshop_id, "votes")
-    return True
+    return change
 
 
 def has_votes(activity: Activity) -> bool:

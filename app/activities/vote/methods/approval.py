@@ -77,6 +77,9 @@ class ApprovalMethod(VoteMethod):
                 db.session.delete(row)
         db.session.flush()
 
+    def partial(self, activity, participant, change, settings):
+        return "vote/methods/_approval_status.html", {"my_approvals": change.data, "approval_saved": True}
+
     def format_score(self, value):
         return f"{value * 100:.0f}%"
 

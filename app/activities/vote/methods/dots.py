@@ -20,10 +20,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, register_method, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, new_key, register_method, votable_idea,
 )
 from app.extensions import db
-from app.models import DotVote, Voter
+from app.models import DotVote, Idea, Voter
 from app.ranking import score_dots
 
 MAX_BUDGET = 50
@@ -144,6 +144,19 @@ class Dots(VoteMethod):
 
     def format_score(self, value):
         return f"{value:.0f}"
+
+    def partial(self, activity, participant, change, settings):
+        """The tapped idea and the dots left; the whole box when every + button changes."""
+        used = db.session.scalar(
+            select(Voter.used).filter_by(activity_id=activity.id, participant_id=participant.id)) or 0
+        left = settings["budget"] - used
+        if (left == 0) != (left + change.amount == 0):
+            return None  # the last dot went on, or the first came back: all + buttons change
+        mine = db.session.scalar(select(DotVote.dots).filter_by(
+            activity_id=activity.id, participant_id=participant.id, idea_id=change.idea_id)) or 0
+        idea = db.session.get(Idea, change.idea_id)
+        return "vote/methods/_dots_partial.html", {
+            "idea": idea, "mine": mine, "dots_left": left, "vote_key": new_key()}
 
 
 method = register_method(Dots())

@@ -110,6 +110,9 @@ class RatingMethod(VoteMethod):
                 db.session.delete(row)
         db.session.flush()
 
+    def partial(self, activity, participant, change, settings):
+        return "vote/methods/_rating_status.html", {"idea_id": change.idea_id, "rating_saved": True}
+
     def format_score(self, value):
         return f"{value:.1f} / 5"
 
