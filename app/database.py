@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import sqlite3
 import threading
+import time
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -62,10 +63,36 @@ def _sqlite_on_begin(connection):
     if _write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
         connection.info[_LOCK_KEY] = True
     try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _begin_immediate(connection.connection.driver_connection)
     except Exception:
         _release_write_lock(connection)
         raise
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for another process's writer with sleeps that yield.
+
+    SQLite's own busy handler sleeps in C for up to 100 ms at a time, freezing
+    every greenlet of the process; this loop sleeps with time.sleep (gevent's,
+    under gunicorn) in short steps instead.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.0005
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _release_write_lock(connection, *_args):

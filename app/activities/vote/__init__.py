@@ -103,7 +103,14 @@ def vote(workshop_id: int, activity_id: int):
         db.session.rollback()
         error, status = refused.message, refused.status
     else:
-        db.session.commit()
+        # What is rendered next was just read or written: keep it loaded
+        # rather than reloading participant, workshop and activity after COMMIT.
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     if not htmx_request.htmx:
         if status == 200:
             return redirect(url_for("participants.phone", workshop_id=workshop_id, saved=1))
@@ -112,11 +119,12 @@ def vote(workshop_id: int, activity_id: int):
         return render_phone(participant.workshop, participant, vote_error=error), status
     method = method_of(activity)
     if change is not None and method is not None:
-        small = method.partial(activity, participant, change, settings(activity))
+        current = settings(activity)
+        small = method.partial(activity, participant, change, current)
         if small is not None:
             template, context = small
             return render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
-                                   vote_settings=settings(activity), **context)
+                                   vote_settings=current, **context)
     context = phone_context(activity, participant)
     body = render_template("vote/_phone.html", activity=activity, participant=participant,
                            vote_error=error, saved=status == 200, **context)
