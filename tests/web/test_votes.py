@@ -44,7 +44,7 @@ def test_dots_by_htmx_show_dots_left_and_respect_budget_and_cap(app, client, fac
     phone.post(room.url, data={"idea": b, "change": 2, "key": key()}, headers=HX)
     response = phone.post(room.url, data={"idea": b, "change": 1, "key": key()}, headers=HX)
     assert response.status_code == 409 and "no dots left" in response.text
-    assert response.headers["HX-Retarget"] == "#vote-box"  # a refusal re-draws the whole box with its message
+    assert response.headers["HX-Retarget"] == "#vote-error"  # a refusal shows its message and changes nothing else
     response = phone.post(room.url, data={"idea": a, "change": -1, "key": key()}, headers=HX)
     assert response.status_code == 200 and "1 of 5 dots left" in response.text
     assert 'id="vote-box"' in response.text  # the first dot back: every + button changes

@@ -26,6 +26,9 @@ __all__ = ["vote_ranking", "results_view", "METHODS"]
 
 bp = Blueprint("vote", __name__)
 
+# Sent with every small answer to an applied vote: an earlier refusal's message goes away.
+CLEAR_ERROR = '<div id="vote-error" role="alert" hx-swap-oob="true"></div>'
+
 
 def results_view(activity: Activity) -> dict | None:
     """Everything a results screen shows for a vote activity, as plain data (one computation)."""
@@ -117,14 +120,18 @@ def vote(workshop_id: int, activity_id: int):
         from app.participants.routes import render_phone
 
         return render_phone(participant.workshop, participant, vote_error=error), status
+    if error:  # a refusal changes nothing on the screen but its message, beside the ideas
+        return render_template("vote/_error.html", vote_error=error), status, {
+            "HX-Retarget": "#vote-error", "HX-Reswap": "outerHTML"}
     method = method_of(activity)
     if change is not None and method is not None:
         current = settings(activity)
         small = method.partial(activity, participant, change, current)
         if small is not None:
             template, context = small
-            return render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
+            body = render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
                                    vote_settings=current, **context)
+            return body + CLEAR_ERROR
     context = phone_context(activity, participant)
     body = render_template("vote/_phone.html", activity=activity, participant=participant,
                            vote_error=error, saved=status == 200, **context)
