@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import sqlite3
+import threading
+import time
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -41,11 +43,66 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.close()
 
 
+# SQLite's busy wait is C code: under gevent it blocks the whole process,
+# including the greenlet that holds the write lock, so two writers in one
+# process stall each other for up to the busy timeout. Writers of one process
+# therefore queue on this lock first (gevent patches threading before the app
+# is imported, so it is a greenlet-aware lock there, and a thread lock under a
+# threaded server); SQLite's own lock still orders the processes.
+_write_lock = threading.RLock()
+_LOCK_KEY = "tandem_write_lock"
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     if connection.dialect.name != "sqlite":
         return
-    connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+    if _read_only.get():
+        connection.exec_driver_sql("BEGIN")
+        return
+    if _write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        connection.info[_LOCK_KEY] = True
+    try:
+        _begin_immediate(connection.connection.driver_connection)
+    except Exception:
+        _release_write_lock(connection)
+        raise
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for another process's writer with sleeps that yield.
+
+    SQLite's own busy handler sleeps in C for up to 100 ms at a time, freezing
+    every greenlet of the process; this loop sleeps with time.sleep (gevent's,
+    under gunicorn) in short steps instead.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.0005
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _release_write_lock(connection, *_args):
+    # COMMIT/ROLLBACK run right after this without yielding to another greenlet.
+    if connection.info.pop(_LOCK_KEY, False):
+        _write_lock.release()
+
+
+event.listen(Engine, "commit", _release_write_lock)
+event.listen(Engine, "rollback", _release_write_lock)
 
 
 def init_app(app):

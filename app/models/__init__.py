@@ -4,6 +4,7 @@ from app.models.workshop import ACTIVITY_STATES, WORKSHOP_STATUSES, Activity, Wo
 from app.models.live import LiveEvent
 from app.models.reflect import ReflectResponse
 from app.models.journey import JourneyCard, JourneyLane, JourneyPhase, PhaseFeeling
+from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Voter, VoteReceipt
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
 
@@ -11,10 +12,17 @@ __all__ = [
     "ACTIVITY_STATES",
     "WORKSHOP_STATUSES",
     "Activity",
+    "Approval",
+    "DotVote",
+    "IDEA_SOURCES",
+    "Idea",
     "Invite",
     "JourneyCard",
     "JourneyLane",
     "JourneyPhase",
+    "Rating",
+    "VoteReceipt",
+    "Voter",
     "LiveEvent",
     "MODERATION_ACTIONS",
     "MODERATION_TARGETS",

@@ -126,6 +126,13 @@ def _live_fragment(workshop_id: int, target: str):
     if participant.language:
         use_locale(participant.language)
     return render_block("participants/phone.html", target, **phone_context(workshop, participant))
+def render_phone(workshop, participant, **extra) -> str:
+    """The whole phone page, e.g. with a refusal beside a form posted without JavaScript."""
+    if participant.language:
+        use_locale(participant.language)
+    context = phone_context(workshop, participant)
+    context.update({key: value for key, value in extra.items() if value is not None})
+    return render_template("participants/phone.html", language_form=LanguageForm(language=participant.language), **context)
 
 
 @bp.get("/p/<int:workshop_id>")

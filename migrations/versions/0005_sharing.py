@@ -1,7 +1,7 @@
 """workshop sharing: co-facilitators and read-only links
 
 Revision ID: 0005_sharing
-Revises: 0003_journey
+Revises: 0004_ideas_votes
 Create Date: 2026-11-28 13:53:04.614546
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_sharing'
-down_revision = '0003_journey'
+down_revision = '0004_ideas_votes'
 branch_labels = None
 depends_on = None
 

@@ -122,6 +122,45 @@
     }
   });
 
+  /* Votes: every tap gets a fresh idempotency key, so the server applies it once.
+     A request lost on bad Wi-Fi is sent again with the SAME key: if the first
+     one did arrive, the server recognises the key and does not count it twice. */
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    var input = form && form.querySelector("input[data-idempotency]");
+    if (!input) { return; }
+    if (!form.dataset.pendingKey) { form.dataset.pendingKey = newKey(); }
+    input.value = form.dataset.pendingKey;
+    event.detail.parameters.key = form.dataset.pendingKey;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form || !form.dataset.pendingKey) { return; }
+    if (!event.detail.xhr || event.detail.xhr.status === 0) {
+      var tries = parseInt(form.dataset.retries || "0", 10);
+      if (tries < 3) {  /* no answer at all: try again with the same key */
+        form.dataset.retries = String(tries + 1);
+        setTimeout(function () { if (form.isConnected) { form.requestSubmit(); } }, 1000 * (tries + 1));
+        return;
+      }
+    }
+    delete form.dataset.pendingKey;
+    delete form.dataset.retries;
+  });
+
+  /* Forms kept across live refreshes (hx-preserve) empty themselves once saved. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) {
+      form.reset();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     startTimers(document);
     restoreDrafts(document);

@@ -1,0 +1,87 @@
+"""Approval voting: a checkbox per idea, any number.
+
+A request sends the whole set a person approves (the checked boxes); the
+approvals become exactly that set: UNIQUE (activity, participant, idea) with
+an upsert for each checked idea, a delete for the rest. Turnout counts
+everyone who saved their choices, even with no box ticked.
+
+Merge rule: someone who approved both ideas approves the kept one once
+(duplicates collapse); an approval of the merged idea moves to the kept one.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app.activities.vote.core import (
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, register_method, votable_idea,
+)
+from app.extensions import db
+from app.models import Approval, Voter
+from app.ranking import score_approval
+
+MAX_IDEAS = 500
+
+
+class ApprovalMethod(VoteMethod):
+    key = "approval"
+    template = "vote/methods/_approval.html"
+    defaults = {}
+
+    def label(self):
+        return _l("Approval")
+
+    def mine(self, activity, participant) -> set[int]:
+        return set(db.session.scalars(
+            select(Approval.idea_id).filter_by(activity_id=activity.id, participant_id=participant.id)
+        ))
+
+    def phone_context(self, activity, participant, ideas, settings):
+        voted = db.session.scalar(
+            select(Voter.id).filter_by(activity_id=activity.id, participant_id=participant.id)
+        ) is not None
+        return {"my_approvals": self.mine(activity, participant), "approval_saved": voted}
+
+    def parse(self, activity, form, settings):
+        raw = form.getlist("approve") if hasattr(form, "getlist") else form.get("approve", [])
+        if len(raw) > MAX_IDEAS:
+            raise VoteRefused(_("Choose one of the ideas."))
+        ids = sorted({votable_idea(activity, value).id for value in raw})
+        return Change(None, len(ids), ids)
+
+    def apply(self, activity, participant, change, settings):
+        ensure_voter(activity, participant, None)
+        mine = (Approval.activity_id == activity.id) & (Approval.participant_id == participant.id)
+        db.session.execute(delete(Approval).where(mine, Approval.idea_id.not_in(change.data)))
+        for idea_id in change.data:
+            db.session.execute(
+                dialect_insert(Approval)
+                .values(activity_id=activity.id, participant_id=participant.id, idea_id=idea_id)
+                .on_conflict_do_nothing(index_elements=["activity_id", "participant_id", "idea_id"])
+            )
+
+    def ranking(self, activity, items, groups, settings, translate):
+        votes = [(pid, str(idea_id)) for pid, idea_id in db.session.execute(
+            select(Approval.participant_id, Approval.idea_id).filter_by(activity_id=activity.id))]
+        voters = set(db.session.scalars(select(Voter.participant_id).filter_by(activity_id=activity.id)))
+        return score_approval(votes, groups, items, voters=voters, _=translate)
+
+    def ideas_merged(self, activity, source_id, target_id):
+        for row in db.session.scalars(select(Approval).filter_by(activity_id=activity.id, idea_id=source_id)).all():
+            both = db.session.scalar(select(Approval.id).filter_by(
+                activity_id=activity.id, participant_id=row.participant_id, idea_id=target_id))
+            if both is None:
+                row.idea_id = target_id
+            else:
+                db.session.delete(row)
+        db.session.flush()
+
+    def partial(self, activity, participant, change, settings):
+        return "vote/methods/_approval_status.html", {"my_approvals": change.data, "approval_saved": True}
+
+    def format_score(self, value):
+        return f"{value * 100:.0f}%"
+
+
+method = register_method(ApprovalMethod())
