@@ -7,8 +7,13 @@ from app.models.journey import JourneyCard, JourneyLane, JourneyPhase, PhaseFeel
 from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Voter, VoteReceipt
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
+from app.models.votes2 import AgreeAnswer, PairwiseAnswer, Pledge, RankedChoice
 
 __all__ = [
+    "AgreeAnswer",
+    "PairwiseAnswer",
+    "Pledge",
+    "RankedChoice",
     "ACTIVITY_STATES",
     "WORKSHOP_STATUSES",
     "Activity",

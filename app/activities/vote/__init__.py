@@ -146,7 +146,7 @@ def edit_settings(workshop_id: int, activity_id: int):
     if activity is None or activity.workshop_id != workshop.id or activity.kind != "vote":
         abort(404)
     values = {"method": request.form.get("method", "")}
-    for name in ("budget", "max_per_idea"):
+    for name in ("budget", "max_per_idea", "top"):
         if request.form.get(name):
             values[name] = request.form[name]
     if request.form.get("criteria", "").strip():
