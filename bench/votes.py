@@ -17,6 +17,7 @@ turnout fragment on every `votes` event. Then:
 
     .venv/bin/python bench/votes.py                    # 60 s + 20 s, as the issue asks
     .venv/bin/python bench/votes.py --seconds 10 --steady-seconds 5 --participants 100
+    .venv/bin/python bench/votes.py --pairwise         # pairwise answers + next pair (bench/pairwise.py)
 
 Goal (issue 5): Tandem >= 25% of the floor's throughput; p95 < 100 ms at 100 votes/s.
 Other processes share the machine: the load average is printed beside the figures.
@@ -478,7 +479,15 @@ def main():
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None, help="default: as gunicorn.conf.py says")
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--pairwise", action="store_true",
+                        help="pairwise answers, each fetching the next pair (bench/pairwise.py; 200 ideas by default)")
     args = parser.parse_args()
+    if args.pairwise:
+        from bench.pairwise import main as pairwise
+
+        if "--ideas" not in sys.argv:
+            args.ideas = 200
+        return pairwise(args)
     print(f"{os.cpu_count()} cores; {load()}")
     with tempfile.TemporaryDirectory() as instance:
         rate, steady_p95, good = asyncio.run(run_tandem(args, instance))

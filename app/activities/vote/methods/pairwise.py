@@ -13,6 +13,9 @@ already answered, is dropped.
 """
 from __future__ import annotations
 
+import os
+
+import numpy as np
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -23,6 +26,18 @@ from app.activities.vote.core import (
 from app.extensions import db
 from app.models import Idea, PairwiseAnswer
 from app.ranking import next_pair, score_pairwise
+
+
+_rng: dict[int, np.random.Generator] = {}
+
+
+def process_rng() -> np.random.Generator:
+    """One random generator per worker process, made after the fork (so workers never draw alike)."""
+    pid = os.getpid()
+    if pid not in _rng:
+        _rng.clear()
+        _rng[pid] = np.random.default_rng()
+    return _rng[pid]
 
 
 def room_comparisons(activity) -> dict[tuple[str, str], int]:
@@ -45,6 +60,13 @@ def answered_pairs(activity, participant) -> list[tuple[str, str]]:
         .filter_by(activity_id=activity.id, participant_id=participant.id))]
 
 
+def votable_ids(activity) -> list[int]:
+    """The ids of the ideas `ranked_ideas` gives, without loading 200 ideas for the two shown."""
+    return list(db.session.scalars(
+        select(Idea.id).filter_by(workshop_id=activity.workshop_id, hidden=False, merged_into_id=None)
+        .order_by(Idea.id)))
+
+
 class PairwiseMethod(VoteMethod):
     key = "pairwise"
     template = "vote/methods/_pairwise.html"
@@ -53,16 +75,15 @@ class PairwiseMethod(VoteMethod):
     def label(self):
         return _l("Pairwise")
 
-    def pair_for(self, activity, participant, ideas) -> dict:
+    def pair_for(self, activity, participant, idea_ids: list[int]) -> dict:
+        """The participant's next pair (two Ideas, or None when every pair is answered) and rounds done."""
         answered = answered_pairs(activity, participant)
-        items = [str(idea.id) for idea in ideas]
-        pair = next_pair(items, answered, room_comparisons(activity))
-        by_id = {str(idea.id): idea for idea in ideas}
-        return {"pair": (by_id[pair[0]], by_id[pair[1]]) if pair else None,
+        pair = next_pair([str(i) for i in idea_ids], answered, room_comparisons(activity), rng=process_rng())
+        return {"pair": (db.session.get(Idea, int(pair[0])), db.session.get(Idea, int(pair[1]))) if pair else None,
                 "rounds_done": len(answered)}
 
     def phone_context(self, activity, participant, ideas, settings):
-        return self.pair_for(activity, participant, ideas)
+        return self.pair_for(activity, participant, [idea.id for idea in ideas])
 
     def parse(self, activity, form, settings):
         left = votable_idea(activity, form.get("left"))
@@ -121,9 +142,7 @@ class PairwiseMethod(VoteMethod):
 
     def partial(self, activity, participant, change, settings):
         """The next pair (the whole pairwise box; the rest of the page stays)."""
-        from app.activities.vote.core import ranked_ideas
-
-        return "vote/methods/_pairwise_box.html", self.pair_for(activity, participant, ranked_ideas(activity))
+        return "vote/methods/_pairwise_box.html", self.pair_for(activity, participant, votable_ids(activity))
 
     def format_score(self, value):
         return f"{value:.0f}"
