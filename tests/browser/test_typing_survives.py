@@ -37,3 +37,19 @@ def test_unsent_answer_survives_a_live_refresh_and_the_refusal_is_clear(live_ser
     expect(phone.get_by_role("heading", name="Who can help?")).to_be_visible(timeout=5000)
     laptop.close()
     phone.context.close()
+
+
+def test_an_open_disclosure_stays_open_through_live_refreshes(live_server, browser):
+    laptop, page, code = start_workshop(live_server, browser, "details@example.org", "library-future")
+    phone = join_phone(live_server, browser, code)
+    page.get_by_role("button", name="Go here").nth(1).click()  # the ideas activity
+    expect(phone.get_by_label("Your idea")).to_be_visible(timeout=5000)
+    page.get_by_text("Add an idea from paper").click()
+    paper = page.locator("#paper-idea")
+    expect(paper).to_have_attribute("open", "")
+    phone.get_by_label("Your idea").fill("Quiet room upstairs")
+    phone.get_by_role("button", name="Add my idea").click()
+    expect(page.locator("#panel")).to_contain_text("Quiet room upstairs", timeout=5000)  # the panel refreshed
+    expect(paper).to_have_attribute("open", "")
+    laptop.close()
+    phone.context.close()
