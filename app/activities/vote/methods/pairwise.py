@@ -111,7 +111,7 @@ class PairwiseMethod(VoteMethod):
             .returning(PairwiseAnswer.id)
         ).first()
         if stored is None:
-            raise VoteRefused(_("You have already compared these two ideas: here is another pair."), 409)
+            raise VoteRefused(_("You have already compared these two ideas: reload the page for another pair."), 409)
 
     def answers(self, activity):
         return db.session.execute(
