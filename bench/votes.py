@@ -19,7 +19,10 @@ turnout fragment on every `votes` event. Then:
     .venv/bin/python bench/votes.py --seconds 10 --steady-seconds 5 --participants 100
 
 Goal (issue 5): Tandem >= 25% of the floor's throughput; p95 < 100 ms at 100 votes/s.
-Other processes share the machine: the load average is printed beside the figures.
+Other processes share the machine: the load average is printed beside the figures,
+and so is the server CPU per answered request, which the noise hardly changes.
+Both servers commit with synchronous=FULL (an acknowledged vote survives a power
+cut), so each write waits for an fsync of the WAL while holding SQLite's write lock.
 """
 from __future__ import annotations
 
