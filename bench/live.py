@@ -258,7 +258,9 @@ async def phones_part(port: int, workshop_id: int, code: str, first: int, count:
         cpu = time.process_time() - cpu0
         for task in pending:
             task.cancel()
-        results.put({"follows": [t.result() for t in done if t.result()], "cpu": cpu})
+        failed = [t for t in done if t.exception() is not None]  # e.g. a connection reset by an overloaded server
+        results.put({"follows": [t.result() for t in done if t not in failed and t.result()], "cpu": cpu,
+                     "errors": len(failed) + len(pending)})
     for _reader, writer in streams:
         writer.close()
 
@@ -339,6 +341,7 @@ def run_round(port: int, phones: int, clients: int, server_pid: int, profile: st
             "all": sorted(f[2] - t0 for f in follows),
             "requests": sum(f[3] for f in follows) / max(1, len(follows)),
             "client_cpu": sum(part["cpu"] for part in parts),
+            "errors": sum(part["errors"] for part in parts),
             "server_cpu": server_cpu,
             "load": os.getloadavg()[0],
         })
@@ -397,7 +400,8 @@ def main() -> None:
                         print(f"{r['move']:>8} {n:>6} {r['followed']:>5} {pct(heard, .5):>8.3f}s {pct(heard, .95):>5.2f}s {pct(heard, 1):>5.2f}s"
                               f" {pct(fetched, .5):>8.3f}s {pct(fetched, .95):>5.2f}s {pct(fetched, 1):>5.2f}s"
                               f" {pct(r['all'], .95):>6.2f}s {r['requests']:>6.1f} {r['server_cpu']:>6.2f}s {r['client_cpu']:>6.2f}s"
-                              f" {rss_mb(server.pid):>6.0f} {r['load']:>5.1f}", flush=True)
+                              f" {rss_mb(server.pid):>6.0f} {r['load']:>5.1f}"
+                              + (f"  ({r['errors']} phones failed: connection error or timeout)" if r["errors"] else ""), flush=True)
                     time.sleep(2)
         finally:
             server.send_signal(signal.SIGINT)
