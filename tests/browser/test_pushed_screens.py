@@ -65,3 +65,35 @@ def test_a_pushed_screen_equals_a_reload(live_server, browser):
     assert phone.locator("#stage section.activity").inner_html() == pushed
     laptop.close()
     phone.context.close()
+
+
+def test_a_slow_fetch_never_overwrites_a_newer_pushed_screen(live_server, browser):
+    """Journey (fetched) then pledge (pushed): the journey answer, arriving last, must not win."""
+    laptop, page, code = start_workshop(live_server, browser, "push3@example.org", "family-support")
+    phone = join_phone(live_server, browser, code)
+    held = []
+
+    def hold_stage_fetch(route):
+        if route.request.headers.get("hx-target") == "stage":
+            held.append((route, route.fetch()))  # rendered now (the journey), answered later
+        else:
+            route.continue_()
+
+    phone.route("**/p/*", hold_stage_fetch)
+    phone.wait_for_timeout(500)
+    _go(page, "How does getting help feel today?")
+    for _ in range(50):
+        if held:
+            break
+        phone.wait_for_timeout(100)
+    assert held, "the phone asked for its journey screen"
+    _go(page, "Who can help?")
+    expect(phone.get_by_role("heading", name="Who can help?")).to_be_visible(timeout=5000)
+    route, response = held[0]
+    assert "How does getting help feel today?" in response.text()
+    route.fulfill(response=response)  # the older screen arrives after the newer one
+    phone.wait_for_timeout(1000)
+    expect(phone.get_by_role("heading", name="Who can help?")).to_be_visible()
+    expect(phone.get_by_role("heading", name="How does getting help feel today?")).to_have_count(0)
+    laptop.close()
+    phone.context.close()
