@@ -63,6 +63,7 @@ def from_environment(instance_path: str) -> dict:
         "TANDEM_RECIPES_DIR": os.environ.get("TANDEM_RECIPES_DIR")
         or str(Path(__file__).resolve().parent.parent / "workshops"),
         "TANDEM_LIVE_POLL_SECONDS": float(os.environ.get("TANDEM_LIVE_POLL_SECONDS", "0.25")),
+        "TANDEM_LIVE_PUSH": _flag("TANDEM_LIVE_PUSH", default=True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("TANDEM_SECURE_COOKIES"),

@@ -2,11 +2,16 @@
 
 Starts the real server as `make run` does (gunicorn + gevent, gunicorn.conf.py) on a
 fresh SQLite database, joins N phones over HTTP (CSRF and cookies as a browser
-would), opens N SSE streams, presses "next", and measures for each phone the time
-until it has received the `stage` event and fetched its new fragment.
+would), opens N SSE streams, then moves the room twice and measures for each
+phone the time until it shows its new #stage:
+  shared   to a screen that is the same for a whole group (pledge): the server pushes
+           the rendered #stage down the stream, no request;
+  personal to a screen with the phone's own cards and forms (journey): the `stage`
+           event, then each phone fetches its own #stage.
 
     .venv/bin/python bench/live.py                  # N = 200, 500, 1000
     .venv/bin/python bench/live.py --phones 50      # a quick look
+    .venv/bin/python bench/live.py --no-push        # every phone fetches every screen (as before)
 
 Prints p50 / p95 / max per N and the server's memory (RSS of master + workers).
 Goal (issue 2): at N = 1000 on a 2-core machine, p95 under 1 s.
@@ -39,8 +44,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(instance: str, port: int, workers: int):
-    env = dict(os.environ, TANDEM_INSTANCE=instance, FLASK_APP="app", TANDEM_BASE_URL=f"http://127.0.0.1:{port}")
+def start_server(instance: str, port: int, workers: int, push: bool = True):
+    env = dict(os.environ, TANDEM_INSTANCE=instance, FLASK_APP="app", TANDEM_BASE_URL=f"http://127.0.0.1:{port}",
+               TANDEM_LIVE_PUSH="1" if push else "0")
     env.pop("DATABASE_URL", None) if "--keep-db-url" not in sys.argv else None
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "flask"), "users", "create", "--email", "bench@example.org", "--name", "Bench",
@@ -148,6 +154,7 @@ async def join_phone(port: int, code: str, group: str) -> Http:
 
 
 TRIGGER = re.compile(r'<div id="([\w-]+)" hx-get="([^"]+)" hx-trigger="([^"]+)"')
+SWAP = re.compile(r'<div id="([\w-]+)"[^>]*\ssse-swap="([^"]+)"')
 
 
 def phone_regions(page: str) -> dict[str, tuple[str, set[str]]]:
@@ -158,30 +165,54 @@ def phone_regions(page: str) -> dict[str, tuple[str, set[str]]]:
     }
 
 
-async def follow(phone: Http, reader, regions, expect: str, go):
-    """Do what the phone page does on a live event: refetch every region that listens to it.
+def phone_swaps(page: str) -> dict[str, str]:
+    """sse event -> the region it is swapped into as it comes (sse-swap: a screen pushed down the stream)."""
+    return {name.strip(): region for region, names in SWAP.findall(page) for name in names.split(",")}
 
-    htmx runs one request per region at a time (a second trigger waits for the
-    first), and different regions in parallel. Returns (event heard, stage fragment
-    fetched, every fragment fetched), as perf_counter times.
-    """
+
+async def read_message(reader):
+    """One SSE message as (event, data), or None when the stream ends; comments and retry lines are skipped."""
+    name, data = None, []
     while True:
         line = await reader.readline()
         if not line:
             return None
-        if line.startswith(b"event: ") and go.value and time.perf_counter() >= go.value:
-            break  # (events before 'next', e.g. the workshop's start replayed to a first listener, are not it)
-    heard = time.perf_counter()
-    names = {line[7:].strip().decode()}
-    while (line := await reader.readline()) not in (b"", b"\n"):  # the rest of this SSE chunk
+        line = line.rstrip(b"\r\n")
+        if not line:
+            if name is not None:
+                return name, "\n".join(data)
+            continue
         if line.startswith(b"event: "):
-            names.add(line[7:].strip().decode())
-    while reader._buffer.startswith(b"event: "):  # events that arrived in the same write
-        line = await reader.readline()
-        names.add(line[7:].strip().decode())
-        while (line := await reader.readline()) not in (b"", b"\n"):
-            pass
+            name = line[7:].decode()
+        elif line.startswith(b"data:"):
+            data.append(line[6:].decode() if line.startswith(b"data: ") else line[5:].decode())
+
+
+async def follow(phone: Http, reader, regions, swaps, expect: str, go):
+    """Do what the phone page does on a live event: swap a pushed screen in, or refetch every region that listens.
+
+    htmx runs one request per region at a time (a second trigger waits for the
+    first), and different regions in parallel. Returns (event heard, stage shown,
+    everything done, requests made), as perf_counter times.
+    """
+    while True:
+        message = await read_message(reader)
+        if message is None:
+            return None
+        if go.value and time.perf_counter() >= go.value:
+            break  # (events before the move, e.g. the previous move's, are not it)
+    heard = time.perf_counter()
+    messages = [message]
+    while reader._buffer.startswith(b"event: "):  # messages that arrived in the same write
+        messages.append(await read_message(reader))
+    names = {name for name, _data in messages if name not in swaps}
     stage_done, requests = 0.0, 0
+    for name, data in messages:
+        if swaps.get(name) == "stage":
+            if expect not in data:
+                print(f"phone got a wrong pushed #stage: {data[:200]!r}", file=sys.stderr)
+                return None
+            stage_done = time.perf_counter()
 
     async def refresh(region: str, url: str, events: set[str]):
         nonlocal stage_done, requests
@@ -200,28 +231,38 @@ async def follow(phone: Http, reader, regions, expect: str, go):
     return heard, stage_done, time.perf_counter(), requests
 
 
-async def phones_part(port: int, workshop_id: int, code: str, first: int, count: int, ready, go, results) -> None:
-    """One client process: join `count` phones, open their streams, follow one stage change."""
+# The moves measured, in this order: (label, activity kind to go to, text its phone screen shows).
+MOVES = [
+    ("shared", "pledge", "Who can help?"),  # the same screen for a whole group: pushed down the stream
+    ("personal", "journey", "How does getting help feel today?"),  # own cards and forms: each phone fetches
+]
+
+
+async def phones_part(port: int, workshop_id: int, code: str, first: int, count: int, readies, go, results) -> None:
+    """One client process: join `count` phones, open their streams, follow each move in MOVES."""
     groups = ["parent", "staff", "volunteer"]
     joined = []
     for start in range(first, first + count, 50):  # join in waves, as a room does
         joined += await asyncio.gather(*(join_phone(port, code, groups[i % 3]) for i in range(start, min(first + count, start + 50))))
     _, page = await joined[0].request("GET", f"/p/{workshop_id}")
-    regions = phone_regions(page)
+    regions, swaps = phone_regions(page), phone_swaps(page)
     assert "stage" in regions, "the phone page has a #stage region that follows sse events"
     streams = []
     for start in range(0, count, 100):
         streams += await asyncio.gather(*(p.open_stream(f"/live/{workshop_id}") for p in joined[start:start + 100]))
-    followers = [asyncio.create_task(follow(p, r, regions, "How does getting help feel today?", go)) for p, (r, _w) in zip(joined, streams)]
-    ready.set()
-    cpu0 = time.process_time()
-    done, pending = await asyncio.wait(followers, timeout=30)
-    cpu = time.process_time() - cpu0
-    for task in pending:
-        task.cancel()
+    for (_label, _kind, expect), ready in zip(MOVES, readies):
+        followers = [asyncio.create_task(follow(p, r, regions, swaps, expect, go)) for p, (r, _w) in zip(joined, streams)]
+        ready.set()
+        cpu0 = time.process_time()
+        done, pending = await asyncio.wait(followers, timeout=30)
+        cpu = time.process_time() - cpu0
+        for task in pending:
+            task.cancel()
+        failed = [t for t in done if t.exception() is not None]  # e.g. a connection reset by an overloaded server
+        results.put({"follows": [t.result() for t in done if t not in failed and t.result()], "cpu": cpu,
+                     "errors": len(failed) + len(pending)})
     for _reader, writer in streams:
         writer.close()
-    results.put({"follows": [t.result() for t in done if t.result()], "cpu": cpu})
 
 
 def client_process(*args) -> None:
@@ -242,16 +283,19 @@ async def setup_workshop(port: int, phones: int):
     return facilitator, workshop_id, code.group(1) + code.group(2)
 
 
-async def press_next(facilitator: Http, workshop_id: int, go) -> float:
+async def press_goto(facilitator: Http, workshop_id: int, kind: str, go) -> float:
     _, panel = await facilitator.request("GET", f"/f/workshops/{workshop_id}/run")
+    # the agenda: each activity's kind, then its "Go here" form (the current one has none)
+    rows = re.findall(rf'<span class="kind">(\w+) ·.*?(?:/f/workshops/{workshop_id}/goto/(\d+)|</li>)', panel, flags=re.S)
+    activity_id = next(found for row_kind, found in rows if row_kind == kind and found)
     t0 = go.value = time.perf_counter()
-    status, _ = await facilitator.request("POST", f"/f/workshops/{workshop_id}/step", {"csrf_token": csrf_of(panel), "direction": "next"})
-    assert status == 302
+    status, _ = await facilitator.request("POST", f"/f/workshops/{workshop_id}/goto/{activity_id}", {"csrf_token": csrf_of(panel)})
+    assert status == 302, status
     return t0
 
 
-def start_profiles(server_pid: int, folder: str, phones: int) -> list:
-    """py-spy (pip install py-spy) on each worker for the few seconds after 'next': collapsed stacks, CPU only."""
+def start_profiles(server_pid: int, folder: str, phones) -> list:
+    """py-spy (pip install py-spy) on each worker for the few seconds after a move: collapsed stacks, CPU only."""
     workers = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True).stdout.split()
     spies = [subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", pid, "--duration", "5", "--rate", "250",
                                "--format", "raw", "--output", f"{folder}/worker-{pid}-{phones}.txt", "--nonblocking"],
@@ -260,41 +304,51 @@ def start_profiles(server_pid: int, folder: str, phones: int) -> list:
     return spies
 
 
-def run_round(port: int, phones: int, clients: int, server_pid: int, profile: str | None = None) -> dict:
-    """Phones are spread over `clients` processes (perf_counter is one clock for all of them on Linux)."""
+def run_round(port: int, phones: int, clients: int, server_pid: int, profile: str | None = None) -> list[dict]:
+    """Phones are spread over `clients` processes (perf_counter is one clock for all of them on Linux).
+    One round: the phones join, then each move in MOVES is measured in turn."""
     facilitator, workshop_id, code = asyncio.run(setup_workshop(port, phones))
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
-    go = ctx.Value("d", 0.0, lock=False)  # when 'next' is pressed (perf_counter: one clock for all processes)
+    go = ctx.Value("d", 0.0, lock=False)  # when the move is pressed (perf_counter: one clock for all processes)
     share = [phones // clients + (1 if i < phones % clients else 0) for i in range(clients)]
     readies, procs = [], []
     for i, count in enumerate(share):
-        ready = ctx.Event()
+        ready = [ctx.Event() for _ in MOVES]
         proc = ctx.Process(target=client_process, args=(port, workshop_id, code, sum(share[:i]), count, ready, go, results))
         proc.start()
         readies.append(ready)
         procs.append(proc)
-    for ready in readies:
-        ready.wait(600)
-    time.sleep(1.5)  # every stream is registered and past its first bytes
-    spies = start_profiles(server_pid, profile, phones) if profile else []
-    server_cpu0 = cpu_seconds(server_pid)
-    t0 = asyncio.run(press_next(facilitator, workshop_id, go))
-    parts = [results.get(timeout=120) for _ in procs]
-    server_cpu = cpu_seconds(server_pid) - server_cpu0
-    for proc in procs + spies:
-        proc.wait(30) if isinstance(proc, subprocess.Popen) else proc.join(30)
-    follows = [f for part in parts for f in part["follows"]]
-    return {
-        "phones": phones,
-        "followed": len(follows),
-        "heard": sorted(f[0] - t0 for f in follows),
-        "fetched": sorted(f[1] - t0 for f in follows),
-        "all": sorted(f[2] - t0 for f in follows),
-        "requests": sum(f[3] for f in follows) / max(1, len(follows)),
-        "client_cpu": sum(part["cpu"] for part in parts),
-        "server_cpu": server_cpu,
-    }
+    rounds = []
+    for index, (label, kind, _expect) in enumerate(MOVES):
+        for ready in readies:
+            ready[index].wait(600)
+        time.sleep(1.5)  # every stream is registered and past its first bytes
+        spies = start_profiles(server_pid, profile, f"{phones}-{label}") if profile else []
+        server_cpu0 = cpu_seconds(server_pid)
+        t0 = asyncio.run(press_goto(facilitator, workshop_id, kind, go))
+        parts = [results.get(timeout=120) for _ in procs]
+        server_cpu = cpu_seconds(server_pid) - server_cpu0
+        for spy in spies:
+            spy.wait(30)
+        follows = [f for part in parts for f in part["follows"]]
+        rounds.append({
+            "move": label,
+            "phones": phones,
+            "followed": len(follows),
+            "heard": sorted(f[0] - t0 for f in follows),
+            "fetched": sorted(f[1] - t0 for f in follows),
+            "all": sorted(f[2] - t0 for f in follows),
+            "requests": sum(f[3] for f in follows) / max(1, len(follows)),
+            "client_cpu": sum(part["cpu"] for part in parts),
+            "errors": sum(part["errors"] for part in parts),
+            "server_cpu": server_cpu,
+            "load": os.getloadavg()[0],
+        })
+        time.sleep(1.0)
+    for proc in procs:
+        proc.join(30)
+    return rounds
 
 
 def cpu_seconds(pid: int) -> float:
@@ -322,28 +376,32 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=1, help="client processes the phones are spread over")
     parser.add_argument("--rounds", type=int, default=1, help="measure each N this many times")
-    parser.add_argument("--profile", metavar="DIR", help="write py-spy profiles of the workers after 'next' into DIR")
+    parser.add_argument("--profile", metavar="DIR", help="write py-spy profiles of the workers after each move into DIR")
+    parser.add_argument("--no-push", action="store_true", help="TANDEM_LIVE_PUSH=0: every phone fetches every screen")
     args = parser.parse_args()
 
     port = free_port()
     with tempfile.TemporaryDirectory() as instance:
-        server = start_server(instance, port, args.workers)
+        server = start_server(instance, port, args.workers, push=not args.no_push)
         try:
             time.sleep(3)
             print(f"Tandem live channel: gunicorn gevent, {args.workers} workers, SQLite, {os.cpu_count()} cores, "
                   f"{args.clients} client process(es) on the same machine")
-            print("times from the facilitator's 'next' until a phone has: heard the event / fetched #stage / fetched"
-                  " every region the event refreshes; CPU seconds used meanwhile by server and client")
-            print(f"{'phones':>6} {'ok':>5} {'event p50':>9} {'p95':>6} {'max':>6} {'stage p50':>9} {'p95':>6} {'max':>6}"
+            print("times from the facilitator's move until a phone has: heard the event / shown its new #stage (pushed"
+                  " in the stream, or fetched) / done everything the event asks; CPU seconds used meanwhile by server and"
+                  f" client; moves: {', '.join(f'{label} (to {kind})' for label, kind, _ in MOVES)};"
+                  f" push {'off' if args.no_push else 'on'}")
+            print(f"{'move':>8} {'phones':>6} {'ok':>5} {'event p50':>9} {'p95':>6} {'max':>6} {'stage p50':>9} {'p95':>6} {'max':>6}"
                   f" {'all p95':>7} {'req/ph':>6} {'srv CPU':>7} {'cli CPU':>7} {'RSS MB':>6} {'load':>5}")
             for n in args.phones:
                 for _ in range(args.rounds):
-                    r = run_round(port, n, args.clients, server.pid, args.profile)
-                    heard, fetched = r["heard"], r["fetched"]
-                    print(f"{n:>6} {r['followed']:>5} {pct(heard, .5):>8.3f}s {pct(heard, .95):>5.2f}s {pct(heard, 1):>5.2f}s"
-                          f" {pct(fetched, .5):>8.3f}s {pct(fetched, .95):>5.2f}s {pct(fetched, 1):>5.2f}s"
-                          f" {pct(r['all'], .95):>6.2f}s {r['requests']:>6.1f} {r['server_cpu']:>6.2f}s {r['client_cpu']:>6.2f}s"
-                          f" {rss_mb(server.pid):>6.0f} {os.getloadavg()[0]:>5.1f}", flush=True)
+                    for r in run_round(port, n, args.clients, server.pid, args.profile):
+                        heard, fetched = r["heard"], r["fetched"]
+                        print(f"{r['move']:>8} {n:>6} {r['followed']:>5} {pct(heard, .5):>8.3f}s {pct(heard, .95):>5.2f}s {pct(heard, 1):>5.2f}s"
+                              f" {pct(fetched, .5):>8.3f}s {pct(fetched, .95):>5.2f}s {pct(fetched, 1):>5.2f}s"
+                              f" {pct(r['all'], .95):>6.2f}s {r['requests']:>6.1f} {r['server_cpu']:>6.2f}s {r['client_cpu']:>6.2f}s"
+                              f" {rss_mb(server.pid):>6.0f} {r['load']:>5.1f}"
+                              + (f"  ({r['errors']} phones failed: connection error or timeout)" if r["errors"] else ""), flush=True)
                     time.sleep(2)
         finally:
             server.send_signal(signal.SIGINT)

@@ -2,7 +2,10 @@
 
 Views call `notify(workshop_id, "stage")` before committing; the event is sent
 only if the change commits. Pages listen through the htmx SSE extension and
-re-fetch their fragments on `sse:<name>`.
+re-fetch their fragments on `sse:<name>`. One addition on phone streams: a new
+stage that is the same for a whole group and language goes down the stream
+already rendered (`stage-html`, see app/participants/shared.py), so the room
+follows without a request per phone.
 """
 from __future__ import annotations
 

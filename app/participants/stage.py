@@ -128,6 +128,32 @@ def _views(row, current: bool = True):
     return workshop, participant, activity
 
 
+_room_statement = None
+
+
+def room_snapshot(workshop_id: int):
+    """(workshop, current activity or None) as read-only snapshots, or None: what a whole room sees."""
+    global _room_statement
+    if _room_statement is None:
+        w, a = Workshop.__table__, Activity.__table__
+        _room_statement = (
+            select(*[w.c[k].label(f"w_{k}") for k in _WORKSHOP_COLUMNS], *[a.c[k].label(f"a_{k}") for k in _ACTIVITY_COLUMNS])
+            .select_from(w.outerjoin(a, a.c.id == w.c.current_activity_id))
+            .where(w.c.id == bindparam("workshop_id"))
+        )
+    with db.engine.connect() as connection:
+        row = connection.execute(_room_statement, {"workshop_id": workshop_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    workshop = WorkshopView(**{k: values[f"w_{k}"] for k in _WORKSHOP_COLUMNS})
+    activity = None
+    if values["a_id"] is not None:
+        activity = ActivityView(workshop=workshop, **{k: values[f"a_{k}"] for k in _ACTIVITY_COLUMNS})
+    object.__setattr__(workshop, "current_activity", activity)
+    return workshop, activity
+
+
 def template_only(activity) -> bool:
     """True when the phone view of this stage needs no personal context: the snapshot is enough."""
     return activity is None or get_kind(activity.kind).phone_context is _NO_PHONE_CONTEXT

@@ -137,18 +137,49 @@
     opened.add(source);
   });
 
-  /* A new activity: move focus to its heading so screen readers announce it. */
+  /* A new activity: move focus to its heading so screen readers announce it.
+     (A screen pushed down the live stream swaps without a request: no detail.target.) */
   document.addEventListener("htmx:afterSwap", function (event) {
-    startTimers(event.detail.target);
-    restoreDrafts(event.detail.target);
-    updateCounts(event.detail.target);
-    if (event.detail.target.id === "stage") {
-      var heading = event.detail.target.querySelector("h1[tabindex='-1'], h2");
-      var before = event.detail.target.dataset.activity;
-      var section = event.detail.target.querySelector("[data-activity]");
+    var target = (event.detail && event.detail.target) || event.target;
+    startTimers(target);
+    restoreDrafts(target);
+    updateCounts(target);
+    if (target.id === "stage") {
+      var heading = target.querySelector("h1[tabindex='-1'], h2");
+      var before = target.dataset.activity;
+      var section = target.querySelector("[data-activity]");
       var now = section ? section.dataset.activity : "";
       if (heading && before !== now && heading.focus) { heading.focus({ preventScroll: false }); }
-      event.detail.target.dataset.activity = now;
+      target.dataset.activity = now;
+    }
+  });
+
+  /* Shared screens pushed down the live stream (sse-swap="stage-html"). The stream
+     keeps order; a fetch does not: a #stage fetch that started before a pushed
+     screen arrived shows an older state, so its answer is dropped. A push that
+     would wipe what someone is typing waits like a refresh does. */
+  var pushes = 0;
+  document.addEventListener("htmx:sseBeforeMessage", function (event) {
+    var region = event.target;
+    if (!region || region.id !== "stage") { return; }
+    var next = /data-activity="([^"]*)"/.exec((event.detail && event.detail.data) || "");
+    var moved = region.dataset.activity !== undefined && next && next[1] !== region.dataset.activity;
+    if (!moved && unsent(region)) {
+      event.preventDefault();
+      waiting.add(region);
+      return;
+    }
+    pushes += 1;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.xhr && event.detail.target && event.detail.target.id === "stage") {
+      event.detail.xhr.tandemPushes = pushes;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.tandemPushes !== undefined && xhr.tandemPushes < pushes) {
+      event.detail.shouldSwap = false;
     }
   });
 
