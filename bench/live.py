@@ -4,7 +4,7 @@ Starts the real server as `make run` does (gunicorn + gevent, gunicorn.conf.py) 
 fresh SQLite database, joins N phones over HTTP (CSRF and cookies as a browser
 would), opens N SSE streams, then moves the room twice and measures for each
 phone the time until it shows its new #stage:
-  shared   to a screen that is the same for a whole group (pledge): the server pushes
+  shared   to a screen that is the same for a whole group (welcome): the server pushes
            the rendered #stage down the stream, no request;
   personal to a screen with the phone's own cards and forms (journey): the `stage`
            event, then each phone fetches its own #stage.
@@ -233,8 +233,8 @@ async def follow(phone: Http, reader, regions, swaps, expect: str, go):
 
 # The moves measured, in this order: (label, activity kind to go to, text its phone screen shows).
 MOVES = [
-    ("shared", "pledge", "Who can help?"),  # the same screen for a whole group: pushed down the stream
     ("personal", "journey", "How does getting help feel today?"),  # own cards and forms: each phone fetches
+    ("shared", "welcome", "Welcome and join in"),  # the same screen for a whole group: pushed down the stream
 ]
 
 
