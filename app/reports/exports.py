@@ -18,6 +18,7 @@ import secrets
 import zipfile
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.activities import get_kind
@@ -225,12 +226,13 @@ def csv_tables(workshop: Workshop) -> dict[str, tuple[list[str], list[list]]]:
             [[target, action, n] for (target, action), n in sorted(moderation_counts(workshop.id).items())],
         ),
     }
-    for number, activity in enumerate(workshop.activities, start=1):
-        kind = get_kind(activity.kind)
-        if kind.csv_tables is None:
-            continue
-        for name, table in kind.csv_tables(activity).items():
-            tables[f"{number:02d}-{activity.kind}-{name}"] = table
+    with force_locale(workshop.language or "en"):  # words inside the tables in the workshop's language
+        for number, activity in enumerate(workshop.activities, start=1):
+            kind = get_kind(activity.kind)
+            if kind.csv_tables is None:
+                continue
+            for name, table in kind.csv_tables(activity).items():
+                tables[f"{number:02d}-{activity.kind}-{name}"] = table
     return tables
 
 
