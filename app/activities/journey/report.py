@@ -57,7 +57,8 @@ def report_context(activity: Activity) -> dict | None:
                    cards=data["card_count"], ratings=data["ratings"]))
     return {
         "journey": data,
-        "summary": lines,
+        "summary": [],  # the pack's summary part prints the worst steps and the gaps (app.reports.parts)
+        "lines": lines,
         "method": _("Everyone mapped the journey step by step on their phone: cards for what happens, what hurts "
                     "and what works in each step, and how each step feels from very bad (-2) to very good (+2). "
                     "The facilitator merged duplicate cards (the card then shows how many raised it) and hid "

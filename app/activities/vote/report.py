@@ -85,7 +85,8 @@ def report_context(activity: Activity) -> dict | None:
     words = METHOD_WORDS.get(method.key)
     return {
         "results": results,
-        "summary": lines,
+        "summary": [],  # the pack's summary part prints the top ideas (app.reports.parts)
+        "lines": lines,
         "method": (words() + " " + INTERVAL_WORDS()) if words else INTERVAL_WORDS(),
         "turnout": {key: voted for key, _label, voted, _joined in people["groups"]},
     }
