@@ -7,9 +7,11 @@ from app.models.journey import JourneyCard, JourneyLane, JourneyPhase, PhaseFeel
 from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Voter, VoteReceipt
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
+from app.models.action_plan import ActionPlanItem
 
 __all__ = [
     "ACTIVITY_STATES",
+    "ActionPlanItem",
     "WORKSHOP_STATUSES",
     "Activity",
     "Approval",
