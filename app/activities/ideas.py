@@ -17,7 +17,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from htmx_flask import request as htmx_request
 from sqlalchemy import select
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from app import moderation
@@ -26,7 +27,7 @@ from app.activities import ActivityKind, register
 from app.activities import ideas_report
 from app.extensions import db, limiter
 from app.live import notify
-from app.models import Activity, Idea
+from app.models import Activity, Idea, JourneyCard, JourneyLane, JourneyPhase
 
 bp = Blueprint("ideas", __name__)
 
@@ -51,6 +52,56 @@ class IdeaForm(FlaskForm):
         _l("More detail (optional)"),
         validators=[Length(max=2000, message=_l("At most 2000 characters."))],
     )
+    # choices come from the workshop's journey map (link_choices); checked by resolve_link
+    link = SelectField(_l("Which step of the journey is it about? (optional)"), choices=[], validate_choice=False)
+
+
+# Lanes whose cards are pain points, by name (recipes and facilitators name them; English and Hungarian).
+PAIN_WORDS = ("pain", "problem", "fájdalom", "nehézség", "probléma")
+
+
+def _journey_phases(workshop_id: int) -> list[JourneyPhase]:
+    return list(db.session.scalars(
+        select(JourneyPhase).join(Activity, Activity.id == JourneyPhase.activity_id)
+        .where(Activity.workshop_id == workshop_id)
+        .order_by(Activity.position, JourneyPhase.position, JourneyPhase.id)
+    ))
+
+
+def _pain_cards(workshop_id: int) -> list[JourneyCard]:
+    cards = db.session.execute(
+        select(JourneyCard, JourneyLane.name).join(JourneyLane, JourneyLane.id == JourneyCard.lane_id)
+        .join(Activity, Activity.id == JourneyCard.activity_id)
+        .where(Activity.workshop_id == workshop_id, JourneyCard.hidden.is_(False), JourneyCard.merged_into_id.is_(None))
+        .order_by(JourneyCard.phase_id, JourneyCard.id)
+    )
+    return [card for card, lane in cards if any(word in lane.lower() for word in PAIN_WORDS)]
+
+
+def link_choices(workshop_id: int) -> list[SelectChoice]:
+    """What an idea can be linked to: a step of the journey, or one of its pain-point cards."""
+    choices = [SelectChoice("", _("No step in particular"))]
+    choices += [SelectChoice(f"phase-{phase.id}", phase.name) for phase in _journey_phases(workshop_id)]
+    choices += [SelectChoice(f"card-{card.id}", _("Pain point: %(text)s", text=card.text[:80]))
+                for card in _pain_cards(workshop_id)]
+    return choices
+
+
+def resolve_link(workshop_id: int, value: str | None) -> tuple[int | None, int | None]:
+    """(phase_id, card_id) for a link choice of this workshop; a card also gives its step."""
+    if not value:
+        return None, None
+    kind, _sep, number = value.partition("-")
+    if kind == "phase" and number.isdigit():
+        phase = db.session.get(JourneyPhase, int(number))
+        if phase is not None and db.session.get(Activity, phase.activity_id).workshop_id == workshop_id:
+            return phase.id, None
+    if kind == "card" and number.isdigit():
+        card = db.session.get(JourneyCard, int(number))
+        if (card is not None and not card.hidden and card.merged_into_id is None
+                and db.session.get(Activity, card.activity_id).workshop_id == workshop_id):
+            return card.phase_id, card.id
+    raise IdeaRefused(_("Choose a step of the journey from the list."), 400)
 
 
 # --------------------------------------------------------------------------- #
@@ -106,14 +157,15 @@ def _clean(title: str, description: str) -> tuple[str, str]:
 
 
 def add_idea(activity: Activity, participant, title: str, description: str = "", *,
-             source: str = "phone", user_id: int | None = None) -> Idea:
+             source: str = "phone", user_id: int | None = None, link: str | None = None) -> Idea:
     """A new idea: from a phone while the activity is open, or typed in by the facilitator."""
     title, description = _clean(title, description)
     if source == "phone" and (activity.state != "open" or activity.workshop.status != "live"):
         raise IdeaRefused(_("Ideas are locked now: you can no longer add or change them."))
+    phase_id, card_id = resolve_link(activity.workshop_id, link)
     idea = Idea(workshop_id=activity.workshop_id, activity_id=activity.id,
                 participant_id=participant.id if participant else None,
-                title=title, description=description, source=source)
+                title=title, description=description, source=source, phase_id=phase_id, card_id=card_id)
     db.session.add(idea)
     db.session.flush()
     if source == "paper":
@@ -175,10 +227,29 @@ def merge_ideas(source: Idea, target: Idea, *, user_id: int | None = None) -> No
 # screens
 
 
+def idea_form(activity, *, prefix: str = "", posted: bool = True) -> IdeaForm:
+    """The idea form with the workshop's link choices; `posted=False` for an empty one to show."""
+    form = IdeaForm(prefix=prefix) if posted else IdeaForm(formdata=None, prefix=prefix)
+    form.link.choices = link_choices(activity.workshop_id)
+    return form
+
+
+def wall_by_phase(ideas: list[Idea]) -> list[tuple[JourneyPhase | None, list[Idea]]]:
+    """The wall grouped by the step each idea is linked to, in journey order; unlinked ideas last."""
+    groups: dict[int | None, list[Idea]] = {}
+    for idea in ideas:
+        groups.setdefault(idea.phase_id, []).append(idea)
+    if list(groups) == [None]:
+        return [(None, ideas)]
+    phases = {phase.id: phase for phase in _journey_phases(ideas[0].workshop_id)} if ideas else {}
+    ordered = [(phases[pid], groups[pid]) for pid in phases if pid in groups]
+    return ordered + ([(None, groups[None])] if None in groups else [])
+
+
 def phone_context(activity, participant) -> dict:
     private = is_private(activity)
     return {
-        "idea_form": IdeaForm(formdata=None),
+        "idea_form": idea_form(activity, posted=False),
         "own_ideas": own_ideas(activity, participant),
         "wall": [] if private else activity_ideas(activity),
         "ideas_private": private,
@@ -187,7 +258,8 @@ def phone_context(activity, participant) -> dict:
 
 def projector_context(activity) -> dict:
     ideas = activity_ideas(activity)
-    return {"wall": ideas, "ideas_count": len(ideas), "ideas_private": is_private(activity)}
+    return {"wall": ideas, "wall_groups": wall_by_phase(ideas), "ideas_count": len(ideas),
+            "ideas_private": is_private(activity)}
 
 
 def facilitator_context(activity) -> dict:
@@ -195,7 +267,7 @@ def facilitator_context(activity) -> dict:
     return {
         "all_ideas": everything,
         "merge_targets": [idea for idea in workshop_ideas(activity.workshop_id)],
-        "paper_form": IdeaForm(formdata=None, prefix="paper"),
+        "paper_form": idea_form(activity, prefix="paper", posted=False),
     }
 
 
@@ -242,11 +314,11 @@ def _phone_reply(activity, participant, *, form=None, error=None, status=200, sa
 @limiter.limit("30/minute", key_func=participant_rate_key)
 def submit(workshop_id: int, activity_id: int):
     participant, activity = _phone_activity(workshop_id, activity_id)
-    form = IdeaForm()
+    form = idea_form(activity)
     if not form.validate_on_submit():
         return _phone_reply(activity, participant, form=form, status=400)
     try:
-        add_idea(activity, participant, form.title.data, form.description.data)
+        add_idea(activity, participant, form.title.data, form.description.data, link=form.link.data)
     except IdeaRefused as refused:
         db.session.rollback()
         return _phone_reply(activity, participant, form=form, error=refused.message, status=refused.status)
@@ -342,6 +414,7 @@ def paper(workshop_id: int, activity_id: int):
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.workshop_id != workshop.id or activity.kind != "ideas":
         abort(404)
-    form = IdeaForm(prefix="paper")
+    form = idea_form(activity, prefix="paper")
     return _moderate(workshop_id, lambda: add_idea(
-        activity, None, form.title.data or "", form.description.data or "", source="paper", user_id=current_user.id))
+        activity, None, form.title.data or "", form.description.data or "", source="paper", user_id=current_user.id,
+        link=form.link.data))

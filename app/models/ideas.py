@@ -38,10 +38,16 @@ class Idea(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="phone")
     hidden: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"))
+    # Optionally linked to a step of the journey map, or to one of its pain-point cards
+    # (then phase_id is that card's step, so the wall can group by step either way).
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("journey_phase.id", ondelete="SET NULL"), index=True)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("journey_card.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     participant = relationship("Participant")
+    phase = relationship("JourneyPhase")
+    card = relationship("JourneyCard")
 
     @property
     def votable(self) -> bool:
