@@ -147,9 +147,8 @@ def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id:
         made = []
         for number, text in enumerate(texts):
             person = done.people[number % len(done.people)] if done.people else None
-            idea = ideas_kind.add_idea(activity, person, text)
-            if phase_ids and hasattr(idea, "phase_id") and rng.random() < 0.7:
-                idea.phase_id = rng.choice(phase_ids)
+            link = f"phase-{rng.choice(phase_ids)}" if phase_ids and rng.random() < 0.7 else None
+            idea = ideas_kind.add_idea(activity, person, text, link=link)
             made.append(idea)
             done.ideas += 1
         duplicate = ideas_kind.add_idea(activity, done.people[-1] if done.people else None, texts[0].lower())

@@ -88,7 +88,10 @@ def export_workshop(workshop: Workshop) -> dict:
         for entry in db.session.scalars(
             select(ModerationAction).filter_by(workshop_id=workshop.id).order_by(ModerationAction.id))
     ]
+    from app.reports.action_plan import export_plan
+
     return {
+        "action_plan": export_plan(workshop, ids),
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(utcnow()),
@@ -190,6 +193,11 @@ def import_workshop(data: dict, owner: User) -> Workshop:
         kind = get_kind(activity.kind)
         if kind.import_data is not None and item.get("data"):
             kind.import_data(activity, item["data"], ids)
+
+    from app.reports.action_plan import import_plan
+
+    _require(isinstance(data.get("action_plan") or [], list), "the action plan must be a list")
+    import_plan(workshop, data.get("action_plan") or [], ids)
 
     for entry in data.get("moderation") or []:
         _require(isinstance(entry, dict) and entry.get("action") in MODERATION_ACTIONS
