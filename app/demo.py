@@ -67,28 +67,36 @@ class Simulated:
     pledges: int = 0
 
 
-def _add_activity(workshop: Workshop, kind_key: str, title: str, config: dict) -> Activity:
+def _add_activity(workshop: Workshop, kind_key: str, title: str, config: dict, after: Activity | None) -> Activity:
+    """A new activity right after `after` in the agenda (at the end without one)."""
     kind = get_kind(kind_key)
-    activity = Activity(position=len(workshop.activities), kind=kind_key, title=title,
+    position = after.position + 1 if after is not None else len(workshop.activities)
+    for other in workshop.activities:
+        if other.position >= position:
+            other.position += 1
+    activity = Activity(workshop_id=workshop.id, position=position, kind=kind_key, title=title,
                         config={**kind.default_config, **config})
-    workshop.activities.append(activity)
+    db.session.add(activity)
     db.session.flush()
+    db.session.expire(workshop, ["activities"])
     created(activity)
     return activity
 
 
-def _vote(activity, person, form: dict) -> bool:
+def _vote(activity, person, form) -> bool:
     from app.activities.vote.core import VoteRefused, cast_vote, new_key
 
+    pairs = list(form.items()) if isinstance(form, dict) else list(form)
     try:
         with db.session.begin_nested():
-            cast_vote(activity, person, MultiDict({"key": new_key(), **form}))
+            cast_vote(activity, person, MultiDict([("key", new_key()), *pairs]))
         return True
     except VoteRefused:
         return False
 
 
-def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id: int | None = None) -> Simulated:
+def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id: int | None = None,
+             methods: list[str] | None = None) -> Simulated:
     from app.activities import ideas as ideas_kind
     from app.activities.journey import map as journey
     from app.activities.vote.core import METHODS, ranked_ideas
@@ -160,12 +168,13 @@ def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id:
     db.session.flush()
 
     votes = by_kind("vote")
-    wanted = ["dots", "rating"] + (["pairwise"] if "pairwise" in METHODS else [])
+    wanted = [m for m in (methods or ["dots", "pairwise", "rating"]) if m in METHODS]
     while len(votes) < len(wanted):
         method = wanted[len(votes)]
         titles = {"dots": "Which ideas matter most?", "rating": "Impact and effort",
-                  "pairwise": "Which of two is better?"}
-        votes.append(_add_activity(workshop, "vote", titles[method], {"method": method}))
+                  "pairwise": "Which of two is better?", "approval": "Which ideas could you support?"}
+        votes.append(_add_activity(workshop, "vote", titles[method], {"method": method},
+                                   votes[-1] if votes else None))
     ideas = ranked_ideas(votes[0]) if votes else []
     appeal = {idea.id: rng.random() for idea in ideas}
     for activity, method in zip(votes, wanted):
@@ -179,6 +188,8 @@ def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id:
                 for idea in liked[:4]:
                     count += _vote(activity, person, {"idea": str(idea.id), "change": "1"})
                 count += _vote(activity, person, {"idea": str(liked[0].id), "change": "1"})
+            elif method == "approval":
+                count += _vote(activity, person, [("approve", str(idea.id)) for idea in liked[:rng.randint(2, 5)]])
             elif method == "rating":
                 for idea in rng.sample(liked, min(6, len(liked))):
                     impact = max(1, min(5, round(1 + 4 * appeal[idea.id] + rng.gauss(0, 0.7))))

@@ -42,9 +42,9 @@ METHOD_WORDS = {
                        "ordered by consensus across groups: high only when every group agrees, so an idea loved "
                        "by one group and rejected by another sits lower and is marked as divisive."),
 }
-INTERVAL_WORDS = lambda: _("Every score comes with a 90% interval: where the score would likely be if the same "  # noqa: E731
-                           "room voted again. When the intervals of neighbouring ideas overlap, their order is "
-                           "not settled and is marked as close.")
+INTERVAL_WORDS = lambda: _("Every score comes with a %(level)s interval: where the score would likely be if the "  # noqa: E731
+                           "same room voted again. When the intervals of neighbouring ideas overlap, their order "
+                           "is not settled and is marked as close.", level="90%")
 
 
 def _phases(ids: list[int]) -> dict[int, str]:
@@ -98,6 +98,13 @@ def _vote_tables() -> list:
             if table.name.startswith("vote_") and table.name not in SKIPPED_TABLES and "activity_id" in table.c]
 
 
+def _key(column) -> str:
+    """The JSON key of a column: references lose their "_id" (they hold export numbers, not ids)."""
+    if _reference(column) and column.name.endswith("_id"):
+        return column.name[:-3]
+    return column.name
+
+
 def _reference(column) -> str | None:
     for key in column.foreign_keys:
         target = key.column.table.name
@@ -123,7 +130,7 @@ def export_data(activity: Activity, ids: dict) -> dict:
                     value = ids.get("idea", {}).get(value)
                 elif isinstance(value, datetime):
                     value = value.isoformat(timespec="seconds")
-                item[column.name] = value
+                item[_key(column)] = value
             rows.append(item)
         if rows:
             tables[table.name] = rows
@@ -140,9 +147,9 @@ def import_data(activity: Activity, data: dict, ids: dict) -> None:
         for item in rows:
             row = {"activity_id": activity.id}
             for column in table.c:
-                if column.name in ("id", "activity_id") or column.name not in item:
+                if column.name in ("id", "activity_id") or _key(column) not in item:
                     continue
-                value = item[column.name]
+                value = item[_key(column)]
                 reference = _reference(column)
                 if value is not None and reference == "participant":
                     value = ids["participant"][int(value)]
