@@ -193,3 +193,22 @@ def test_json_round_trip_restores_journey_ideas_votes_and_the_same_rankings(app,
         assert db.session.scalar(select(Activity.id).filter_by(workshop_id=restored.id, kind="vote")) is not None
     assert after == before
     assert len(before["votes"]) == 3 and all(before["votes"])
+
+
+def test_demo_command_simulates_a_whole_run_once(app, runner):
+    from app.models import Participant
+
+    result = runner.invoke(args=["demo", "--participants", "9", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Simulated 9 people" in result.output
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop))
+        kinds = [a.kind for a in workshop.activities]
+        assert kinds.count("vote") >= 2
+        assert db.session.scalar(select(JourneyCard.id).filter_by(hidden=True)) is not None  # moderated
+        assert db.session.scalar(select(Idea.id).filter(Idea.merged_into_id.is_not(None))) is not None
+        people = len(db.session.scalars(select(Participant.id)).all())
+    again = runner.invoke(args=["demo", "--participants", "9"])
+    assert again.exit_code == 0 and "Simulated" not in again.output
+    with app.app_context():
+        assert len(db.session.scalars(select(Participant.id)).all()) == people == 9
