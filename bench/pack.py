@@ -121,6 +121,10 @@ def measure(app, workshop_id: int, profile: bool) -> dict:
         whole = time.perf_counter() - started
     with app.test_request_context():
         started = time.perf_counter()
+        pack.cache_key(db.session.get(Workshop, workshop_id), "A4")
+        key = time.perf_counter() - started
+    with app.test_request_context():
+        started = time.perf_counter()
         profiler = cProfile.Profile() if profile else None
         if profiler:
             profiler.enable()
@@ -137,7 +141,7 @@ def measure(app, workshop_id: int, profile: bool) -> dict:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
         print(out.getvalue())
     return {
-        "pack": whole, "html": gather, "weasyprint": weasy, "overhead": whole / weasy - 1,
+        "pack": whole, "html": gather, "key": key, "weasyprint": weasy, "overhead": whole / weasy - 1,
         "pages": len(PdfReader(io.BytesIO(data)).pages), "pages_alone": len(PdfReader(io.BytesIO(alone)).pages),
         "kib": len(data) // 1024, "html_kib": len(html.encode()) // 1024,
     }
@@ -170,6 +174,7 @@ def main() -> None:
         print(f"  pack (gather + HTML + renderer process): {result['pack']:.2f} s   "
               f"{result['pages']} pages, {result['kib']} KiB")
         print(f"  of which Tandem's HTML:                  {result['html']:.2f} s   ({result['html_kib']} KiB of HTML)")
+        print(f"  of which the cache key (JSON export):    {result['key']:.2f} s")
         print(f"  WeasyPrint alone, same HTML:             {result['weasyprint']:.2f} s   "
               f"({result['pages_alone']} pages)")
         print(f"  Tandem's overhead: {result['overhead'] * 100:+.0f}%   ({load()})")
