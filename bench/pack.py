@@ -12,7 +12,7 @@ For each, in the same run:
   the time-bounded child process that runs WeasyPrint (as a download does);
 * html: `pack_html` alone (Tandem's gathering and templates);
 * weasyprint: `write_pdf(html)` in this process on the same HTML (WeasyPrint alone);
-* overhead = pack / weasyprint - 1; pages; peak memory (this process, which ran
+* overhead = pack / weasyprint - 1 (best of --rounds, taken in turns); pages; peak memory (this process, which ran
   WeasyPrint in-process, and the renderer children).
 
     .venv/bin/python bench/pack.py             # both sizes
@@ -107,18 +107,14 @@ def build(app, ideas: int, cards: int, people: int, seed: int = 1) -> int:
         return workshop.id
 
 
-def measure(app, workshop_id: int, profile: bool) -> dict:
+def measure(app, workshop_id: int, profile: bool, rounds: int) -> dict:
+    """Best of `rounds` for the pack and for WeasyPrint alone, taken in turns (the machine's load drifts)."""
     from pypdf import PdfReader
 
     from app.extensions import db
     from app.models import Workshop
     from app.reports import pack, pdf
 
-    with app.test_request_context():
-        pack.pack_pdf(db.session.get(Workshop, workshop_id), use_cache=False)  # warms the renderer child
-        started = time.perf_counter()
-        data = pack.pack_pdf(db.session.get(Workshop, workshop_id), use_cache=False)
-        whole = time.perf_counter() - started
     with app.test_request_context():
         started = time.perf_counter()
         pack.cache_key(db.session.get(Workshop, workshop_id), "A4")
@@ -132,18 +128,28 @@ def measure(app, workshop_id: int, profile: bool) -> dict:
         if profiler:
             profiler.disable()
         gather = time.perf_counter() - started
-    pdf.write_pdf(html)  # warm this process's WeasyPrint (imports, fonts)
-    started = time.perf_counter()
-    alone = pdf.write_pdf(html).pdf
-    weasy = time.perf_counter() - started
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
         print(out.getvalue())
+    with app.test_request_context():
+        pack.pack_pdf(db.session.get(Workshop, workshop_id), use_cache=False)  # warms the renderer child
+    pdf.write_pdf(html)  # warms this process's WeasyPrint (imports, fonts)
+    wholes, weasys = [], []
+    for _round in range(rounds):
+        with app.test_request_context():
+            started = time.perf_counter()
+            data = pack.pack_pdf(db.session.get(Workshop, workshop_id), use_cache=False)
+            wholes.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        alone = pdf.write_pdf(html).pdf
+        weasys.append(time.perf_counter() - started)
+    whole, weasy = min(wholes), min(weasys)
     return {
         "pack": whole, "html": gather, "key": key, "weasyprint": weasy, "overhead": whole / weasy - 1,
         "pages": len(PdfReader(io.BytesIO(data)).pages), "pages_alone": len(PdfReader(io.BytesIO(alone)).pages),
         "kib": len(data) // 1024, "html_kib": len(html.encode()) // 1024,
+        "all": (wholes, weasys),
     }
 
 
@@ -151,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=sorted(SIZES))
     parser.add_argument("--profile", action="store_true", help="profile Tandem's part (gathering and HTML)")
+    parser.add_argument("--rounds", type=int, default=2, help="best of N, pack and WeasyPrint in turns")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="tandem-bench-pack-")
@@ -170,7 +177,7 @@ def main() -> None:
         workshop_id = build(app, ideas, cards, people)
         print(f"\n{name}: {ideas} ideas, {cards} cards, {people} participants "
               f"(built in {time.perf_counter() - started:.1f} s)")
-        result = measure(app, workshop_id, args.profile)
+        result = measure(app, workshop_id, args.profile, args.rounds)
         print(f"  pack (gather + HTML + renderer process): {result['pack']:.2f} s   "
               f"{result['pages']} pages, {result['kib']} KiB")
         print(f"  of which Tandem's HTML:                  {result['html']:.2f} s   ({result['html_kib']} KiB of HTML)")
@@ -178,6 +185,9 @@ def main() -> None:
         print(f"  WeasyPrint alone, same HTML:             {result['weasyprint']:.2f} s   "
               f"({result['pages_alone']} pages)")
         print(f"  Tandem's overhead: {result['overhead'] * 100:+.0f}%   ({load()})")
+        wholes, weasys = result["all"]
+        print("  every round: pack " + ", ".join(f"{t:.2f}" for t in wholes)
+              + " s; WeasyPrint " + ", ".join(f"{t:.2f}" for t in weasys) + " s")
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(f"\npeak memory: this process {peak_self} MiB (WeasyPrint in-process), renderer child {peak_children} MiB")
