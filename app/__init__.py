@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in app.config:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = settings.engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
     _init_extensions(app)
     _init_features(app)

@@ -43,11 +43,20 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """Connection pool settings for the database the app uses."""
+    if url.startswith("sqlite"):
+        # A local file never drops a connection (no ping before each use), and a
+        # gevent worker serves many requests at once: keep their connections
+        # open rather than opening (and tuning) a fresh overflow one per request.
+        return {"pool_size": 32, "max_overflow": 32}
+    return {"pool_pre_ping": True}
+
+
 def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "TANDEM_OPEN_SIGNUP": _flag("TANDEM_OPEN_SIGNUP"),
         "TANDEM_BASE_URL": os.environ.get("TANDEM_BASE_URL") or None,

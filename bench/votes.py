@@ -17,9 +17,13 @@ turnout fragment on every `votes` event. Then:
 
     .venv/bin/python bench/votes.py                    # 60 s + 20 s, as the issue asks
     .venv/bin/python bench/votes.py --seconds 10 --steady-seconds 5 --participants 100
+    .venv/bin/python bench/votes.py --pairwise         # pairwise answers + next pair (bench/pairwise.py)
 
 Goal (issue 5): Tandem >= 25% of the floor's throughput; p95 < 100 ms at 100 votes/s.
-Other processes share the machine: the load average is printed beside the figures.
+Other processes share the machine: the load average is printed beside the figures,
+and so is the server CPU per answered request, which the noise hardly changes.
+Both servers commit with synchronous=FULL (an acknowledged vote survives a power
+cut), so each write waits for an fsync of the WAL while holding SQLite's write lock.
 """
 from __future__ import annotations
 
@@ -54,6 +58,27 @@ def free_port() -> int:
 
 def load() -> str:
     return "load avg %.2f %.2f %.2f" % os.getloadavg()
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a server process and its workers (Linux /proc; 0 elsewhere).
+
+    Other work on a shared machine slows a server down but hardly changes the CPU
+    each request costs: CPU per request compares two servers fairly under noise.
+    """
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 # --------------------------------------------------------------------------- #
@@ -372,7 +397,7 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] * 1000 if values else float("nan")
 
 
-def report(name, tally, elapsed):
+def report(name, tally, elapsed, cpu=None):
     ok = tally.statuses.get(200, 0)
     refused = tally.statuses.get(409, 0)
     errors = sum(v for k, v in tally.statuses.items() if k not in (200, 409))
@@ -381,6 +406,8 @@ def report(name, tally, elapsed):
           f"{refused} refused by a rule, {errors} errors {dict((k, v) for k, v in tally.statuses.items() if k not in (200, 409))}); "
           f"p50 {pct(tally.latencies, .5):.1f} ms, p95 {pct(tally.latencies, .95):.1f} ms, "
           f"p99 {pct(tally.latencies, .99):.1f} ms; {load()}")
+    if cpu is not None and answered:
+        print(f"    server CPU {cpu * 1000 / answered:.2f} ms per answered request (all server processes)")
     if tally.errors:
         print("    first errors:", tally.errors[:3])
     return answered / elapsed
@@ -434,8 +461,10 @@ async def run_tandem(args, instance):
         await asyncio.sleep(1)
         print(f"Tandem (gunicorn.conf.py, gevent, {args.workers or 'default'} workers, SQLite), "
               f"{len(phones)} participants joined, {len(setup['ideas'])} ideas, projector connected")
+        cpu = server_cpu(server.pid)
         tally, elapsed = await saturate(port, phones, setup, args.seconds, args.concurrency, 1)
-        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed)
+        cpu = server_cpu(server.pid) - cpu
+        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed, cpu)
         steady_tally, steady_elapsed = await steady(port, phones, setup, args.steady_seconds, args.rate, 2)
         report(f"steady {args.rate:.0f}/s for {args.steady_seconds:.0f} s", steady_tally, steady_elapsed)
         stop_event.set()
@@ -458,9 +487,11 @@ async def run_floor(args, instance):
     try:
         await wait_up(port)
         setup = {"ideas": list(range(1, args.ideas + 1))}
+        cpu = server_cpu(server.pid)
         tally, elapsed = await saturate(port, [None], setup, args.seconds, args.concurrency, 3, path_for=True)
-        print("Floor (bare Flask view, one raw sqlite3 INSERT, WAL, same gunicorn config)")
-        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed)
+        cpu = server_cpu(server.pid) - cpu
+        print("Floor (bare Flask view, one raw sqlite3 INSERT, WAL, synchronous=FULL, same gunicorn config)")
+        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed, cpu)
         rows = sqlite3.connect(path).execute("SELECT count(*) FROM vote").fetchone()[0]
         print(f"  rows stored {rows}, acknowledged {tally.statuses.get(200, 0)}")
         return rate
@@ -478,7 +509,15 @@ def main():
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None, help="default: as gunicorn.conf.py says")
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--pairwise", action="store_true",
+                        help="pairwise answers, each fetching the next pair (bench/pairwise.py; 200 ideas by default)")
     args = parser.parse_args()
+    if args.pairwise:
+        from bench.pairwise import main as pairwise
+
+        if "--ideas" not in sys.argv:
+            args.ideas = 200
+        return pairwise(args)
     print(f"{os.cpu_count()} cores; {load()}")
     with tempfile.TemporaryDirectory() as instance:
         rate, steady_p95, good = asyncio.run(run_tandem(args, instance))

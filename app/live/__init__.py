@@ -29,7 +29,8 @@ def notify(workshop_id: int, *names: str) -> None:
     unknown = set(names) - EVENT_NAMES
     if unknown:
         raise ValueError(f"unknown live event {sorted(unknown)}")
-    broker().stage(db.session(), workshop_id, names)
+    if names:
+        broker().stage(db.session(), workshop_id, names)
 
 
 def _after_commit(session) -> None:

@@ -8,8 +8,13 @@ from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Vote
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
 from app.models.action_plan import ActionPlanItem
+from app.models.votes2 import AgreeAnswer, PairwiseAnswer, Pledge, RankedChoice
 
 __all__ = [
+    "AgreeAnswer",
+    "PairwiseAnswer",
+    "Pledge",
+    "RankedChoice",
     "ACTIVITY_STATES",
     "ActionPlanItem",
     "WORKSHOP_STATUSES",

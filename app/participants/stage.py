@@ -73,11 +73,48 @@ def _stage_statement():
     return _statement
 
 
+_activity_statement = None
+
+
+def _named_activity_statement():
+    """Participant + workshop + one named activity of that workshop (built once, compiled once)."""
+    global _activity_statement
+    if _activity_statement is None:
+        p, w, a = Participant.__table__, Workshop.__table__, Activity.__table__
+        _activity_statement = (
+            select(
+                *[p.c[k].label(f"p_{k}") for k in _PARTICIPANT_COLUMNS],
+                *[w.c[k].label(f"w_{k}") for k in _WORKSHOP_COLUMNS],
+                *[a.c[k].label(f"a_{k}") for k in _ACTIVITY_COLUMNS],
+            )
+            .select_from(p.join(w, w.c.id == p.c.workshop_id).outerjoin(
+                a, (a.c.id == bindparam("activity_id")) & (a.c.workshop_id == w.c.id)))
+            .where(p.c.token == bindparam("token"), p.c.workshop_id == bindparam("workshop_id"))
+        )
+    return _activity_statement
+
+
 def stage_snapshot(workshop_id: int, token: str):
     """(workshop, participant, activity or None) as read-only snapshots, or None if the token is not in this workshop."""
     # A connection of its own, not the ORM session: nothing to track, nothing to flush.
     with db.engine.connect() as connection:
         row = connection.execute(_stage_statement(), {"token": token, "workshop_id": workshop_id}).first()
+    return _views(row)
+
+
+def activity_snapshot(connection, workshop_id: int, token: str, activity_id: int):
+    """Like `stage_snapshot`, for a named activity of the workshop (None if it is not one of them).
+
+    Runs on the caller's connection: a write request reads inside its own
+    write transaction, so what it checks (open? live?) cannot change before it commits.
+    """
+    row = connection.execute(
+        _named_activity_statement(), {"token": token, "workshop_id": workshop_id, "activity_id": activity_id}
+    ).first()
+    return _views(row, current=False)
+
+
+def _views(row, current: bool = True):
     if row is None:
         return None
     values = row._mapping
@@ -86,7 +123,8 @@ def stage_snapshot(workshop_id: int, token: str):
     activity = None
     if values["a_id"] is not None:
         activity = ActivityView(workshop=workshop, **{k: values[f"a_{k}"] for k in _ACTIVITY_COLUMNS})
-    object.__setattr__(workshop, "current_activity", activity)
+    if current:
+        object.__setattr__(workshop, "current_activity", activity)
     return workshop, participant, activity
 
 

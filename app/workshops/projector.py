@@ -1,6 +1,8 @@
 """The projector: the room's shared screen, in the workshop's language, updating live."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 from flask import current_app, render_template, url_for
 from flask_login import login_required
@@ -24,8 +26,13 @@ def join_url(workshop) -> str:
     )
 
 
+@lru_cache(maxsize=64)
 def join_qr_svg(url: str) -> Markup:
-    """An inline SVG QR code. The SVG is generated here from our own URL, never from user text."""
+    """An inline SVG QR code. The SVG is generated here from our own URL, never from user text.
+
+    Kept per URL: the projector refetches its screen on every live event, and
+    drawing the code is the costliest part of that.
+    """
     svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=2, omitsize=True)
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" class="qr" ', 1))
 

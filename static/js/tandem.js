@@ -48,6 +48,11 @@
     return Array.prototype.some.call(region.querySelectorAll("input, textarea, select"), function (el) {
       if (el.type === "hidden" || el.type === "submit") { return false; }
       if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+      if (el.tagName === "SELECT" && !el.multiple) {
+        // with no option marked selected in the page, the first one is the default
+        var chosen = Array.prototype.findIndex.call(el.options, function (o) { return o.defaultSelected; });
+        return el.selectedIndex !== Math.max(chosen, 0);
+      }
       if (el.tagName === "SELECT") {
         return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
       }
@@ -67,6 +72,31 @@
       waiting.add(region);
     }
   });
+  /* A live refresh keeps open what the person opened (an "edit" or "settings" disclosure). */
+  function detailsKeys() {
+    var seen = {};
+    return Array.prototype.map.call(document.querySelectorAll("details"), function (d) {
+      if (d.id) { return { el: d, key: "#" + d.id }; }
+      var summary = d.querySelector("summary");
+      var text = summary ? summary.textContent.trim() : "";
+      seen[text] = (seen[text] || 0) + 1;
+      return { el: d, key: text + "#" + seen[text] };
+    });
+  }
+  var reopen = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (event.detail.shouldSwap && trigger && (String(trigger.type).indexOf("sse:") === 0 || trigger.type === "tandem:resync")) {
+      reopen = new Set(detailsKeys().filter(function (k) { return k.el.open; }).map(function (k) { return k.key; }));
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!reopen) { return; }
+    var keys = reopen;
+    reopen = null;
+    detailsKeys().forEach(function (k) { if (keys.has(k.key)) { k.el.open = true; } });
+  });
+
   function catchUp(event) {
     waiting.forEach(function (region) {
       if (!document.body.contains(region)) { waiting.delete(region); return; }

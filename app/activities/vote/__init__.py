@@ -6,7 +6,7 @@ shows turnout live and the results once the facilitator reveals them.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -20,8 +20,10 @@ from app.activities.vote.core import (
     METHODS, VoteRefused, cast_vote, has_votes, method_of, new_key, ranked_ideas, settings, turnout,
     update_settings, vote_ranking,
 )
+from app.database import mark_read_only
 from app.extensions import db, limiter
 from app.models import Activity
+from app.participants.stage import activity_snapshot
 
 __all__ = ["vote_ranking", "results_view", "METHODS"]
 
@@ -100,9 +102,19 @@ kind = register(
 @bp.post("/p/<int:workshop_id>/vote/<int:activity_id>")
 @limiter.limit("240/minute", key_func=participant_rate_key)
 def vote(workshop_id: int, activity_id: int):
-    participant = current_participant(workshop_id) or abort(403)
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.workshop_id != workshop_id or activity.kind != "vote":
+    """One vote from a phone: the busiest write of a workshop, so it is kept lean.
+
+    One prebuilt Core read (inside the write transaction, so "open" and "live"
+    cannot change before COMMIT) gives the participant, the workshop and this
+    activity as read-only snapshots; the method's guarded writes RETURN what
+    the answer shows; after COMMIT nothing is read again for the small answer.
+    """
+    token = session.get("participants", {}).get(str(workshop_id))
+    snapshot = activity_snapshot(db.session.connection(), workshop_id, token, activity_id) if token else None
+    if snapshot is None:
+        abort(403)
+    _workshop, participant, activity = snapshot
+    if activity is None or activity.kind != "vote":
         abort(404)
     error, status, change = None, 200, None
     try:
@@ -111,19 +123,15 @@ def vote(workshop_id: int, activity_id: int):
         db.session.rollback()
         error, status = refused.message, refused.status
     else:
-        # What is rendered next was just read or written: keep it loaded
-        # rather than reloading participant, workshop and activity after COMMIT.
-        session = db.session()
-        session.expire_on_commit = False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = True
+        db.session.commit()
+    # This request writes nothing more: any later read must not take the write lock.
+    mark_read_only(True)
     if not htmx_request.htmx:
         if status == 200:
             return redirect(url_for("participants.phone", workshop_id=workshop_id, saved=1))
         from app.participants.routes import render_phone
 
+        participant = current_participant(workshop_id) or abort(403)
         return render_phone(participant.workshop, participant, vote_error=error), status
     if error:  # a refusal changes nothing on the screen but its message, beside the ideas
         return render_template("vote/_error.html", vote_error=error), status, {
@@ -151,7 +159,7 @@ def edit_settings(workshop_id: int, activity_id: int):
     if activity is None or activity.workshop_id != workshop.id or activity.kind != "vote":
         abort(404)
     values = {"method": request.form.get("method", "")}
-    for name in ("budget", "max_per_idea"):
+    for name in ("budget", "max_per_idea", "top"):
         if request.form.get(name):
             values[name] = request.form[name]
     if request.form.get("criteria", "").strip():

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from app.extensions import db
 from app.live import notify
@@ -49,6 +49,9 @@ class Change:
     idea_id: int | None
     amount: int | None
     data: Any = None
+    # What `apply` returned (e.g. dots used and on the idea, from RETURNING): lets `partial`
+    # answer without reading again after COMMIT. None when the method returns nothing.
+    result: Any = None
 
 
 class VoteMethod:
@@ -58,7 +61,8 @@ class VoteMethod:
     * `clean_settings(config)` — checked settings (raise ValueError);
     * `phone_context(activity, participant, ideas, settings)` — for `template`;
     * `parse(activity, form, settings)` -> Change (raise VoteRefused, no writes);
-    * `apply(activity, participant, change, settings)` — the guarded writes;
+    * `apply(activity, participant, change, settings)` — the guarded writes; may return
+      what they RETURNed (kept as `change.result` for `partial`);
     * `ranking(activity, items, groups, settings, _)` -> app.ranking.Ranking;
     * `ideas_merged(activity, source_id, target_id)`, `idea_hidden(activity, idea_id)`;
     * `format_score(value)` — the score as people read it;
@@ -135,22 +139,61 @@ def dialect_insert(model):
     return insert(model)
 
 
+# The vote hot path runs a handful of small statements per request. Each is a
+# Core statement with bind parameters, built once per dialect: no ORM loads,
+# no statement building, and SQLAlchemy compiles it once (its cache key is
+# memoized on the statement object).
+_prepared: dict = {}
+
+
+def prepared(name: str, build: Callable[[], Any]):
+    """The statement `build()` makes, built once per database dialect and kept."""
+    key = (name, db.engine.dialect.name)
+    statement = _prepared.get(key)
+    if statement is None:
+        statement = _prepared[key] = build()
+    return statement
+
+
+def run(statement, params):
+    """Execute a prepared Core statement on the request's transaction (the ORM session's connection)."""
+    return db.session.connection().execute(statement, params)
+
+
+class IdeaView:
+    """A read-only snapshot of an idea row (what a vote checks and shows)."""
+
+    __slots__ = ("id", "workshop_id", "title", "hidden", "merged_into_id")
+
+    def __init__(self, id, workshop_id, title, hidden, merged_into_id):  # noqa: A002
+        self.id, self.workshop_id, self.title = id, workshop_id, title
+        self.hidden, self.merged_into_id = hidden, merged_into_id
+
+    @property
+    def votable(self) -> bool:
+        return not self.hidden and self.merged_into_id is None
+
+
 def ensure_voter(activity: Activity, participant, budget: int | None) -> None:
     """The participant's voter row (and dot budget), made once; never a duplicate."""
-    db.session.execute(
-        dialect_insert(Voter)
-        .values(activity_id=activity.id, participant_id=participant.id, budget=budget, used=0)
-        .on_conflict_do_nothing(index_elements=["activity_id", "participant_id"])
-    )
+    statement = prepared("ensure_voter", lambda: dialect_insert(Voter).on_conflict_do_nothing(
+        index_elements=["activity_id", "participant_id"]))
+    run(statement, {"activity_id": activity.id, "participant_id": participant.id, "budget": budget, "used": 0})
 
 
-def votable_idea(activity: Activity, raw) -> Idea:
+def _idea_statement():
+    return select(Idea.id, Idea.workshop_id, Idea.title, Idea.hidden, Idea.merged_into_id).where(
+        Idea.id == bindparam("idea_id"))
+
+
+def votable_idea(activity: Activity, raw) -> IdeaView:
     """The idea a vote names, if this vote may count it; otherwise a clear refusal."""
     try:
         idea_id = int(raw)
     except (TypeError, ValueError):
         raise VoteRefused(_("Choose one of the ideas.")) from None
-    idea = db.session.get(Idea, idea_id)
+    row = run(prepared("votable_idea", _idea_statement), {"idea_id": idea_id}).first()
+    idea = IdeaView(*row) if row is not None else None
     if idea is None or idea.workshop_id != activity.workshop_id:
         raise VoteRefused(_("That idea is not part of this vote."))
     if idea.hidden:
@@ -182,18 +225,15 @@ def cast_vote(activity: Activity, participant, form) -> Change | None:
     current = settings(activity)
     change = method.parse(activity, form, current)
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
-    claimed = db.session.execute(
-        dialect_insert(VoteReceipt)
-        .values(activity_id=activity.id, participant_id=participant.id, key=key,
-                idea_id=change.idea_id, change=change.amount)
-        .on_conflict_do_nothing(index_elements=["participant_id", "key"])
-        .returning(VoteReceipt.id)
-    ).first()
+    claimed = run(prepared("receipt", lambda: dialect_insert(VoteReceipt).on_conflict_do_nothing(
+        index_elements=["participant_id", "key"]).returning(VoteReceipt.id)), {
+        "activity_id": activity.id, "participant_id": participant.id, "key": key,
+        "idea_id": change.idea_id, "change": change.amount}).first()
     if claimed is None:
         return None  # a retry of a vote already recorded: answer as if new
-    method.apply(activity, participant, change, current)
+    result = method.apply(activity, participant, change, current)
     notify(activity.workshop_id, "votes")
-    return change
+    return change if result is None else replace(change, result=result)
 
 
 def has_votes(activity: Activity) -> bool:

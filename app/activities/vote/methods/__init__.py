@@ -2,4 +2,4 @@
 
 Part 2 adds pairwise, ranked and agree as new modules listed here.
 """
-from app.activities.vote.methods import approval, dots, rating  # noqa: F401
+from app.activities.vote.methods import agree, approval, dots, pairwise, ranked, rating  # noqa: F401

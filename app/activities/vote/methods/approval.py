@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, register_method, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, prepared, register_method, run, votable_idea,
 )
 from app.extensions import db
 from app.models import Approval, Voter
@@ -52,14 +52,12 @@ class ApprovalMethod(VoteMethod):
 
     def apply(self, activity, participant, change, settings):
         ensure_voter(activity, participant, None)
-        mine = (Approval.activity_id == activity.id) & (Approval.participant_id == participant.id)
-        db.session.execute(delete(Approval).where(mine, Approval.idea_id.not_in(change.data)))
-        for idea_id in change.data:
-            db.session.execute(
-                dialect_insert(Approval)
-                .values(activity_id=activity.id, participant_id=participant.id, idea_id=idea_id)
-                .on_conflict_do_nothing(index_elements=["activity_id", "participant_id", "idea_id"])
-            )
+        run(prepared("approval_clear", _clear), {
+            "b_activity": activity.id, "b_participant": participant.id, "b_kept": list(change.data)})
+        if change.data:
+            run(prepared("approval_add", _add), [
+                {"activity_id": activity.id, "participant_id": participant.id, "idea_id": idea_id}
+                for idea_id in change.data])
 
     def ranking(self, activity, items, groups, settings, translate):
         votes = [(pid, str(idea_id)) for pid, idea_id in db.session.execute(
@@ -82,6 +80,17 @@ class ApprovalMethod(VoteMethod):
 
     def format_score(self, value):
         return f"{value * 100:.0f}%"
+
+
+def _clear():
+    """DELETE the person's approvals of ideas not in the new set (:b_kept, possibly empty)."""
+    return delete(Approval).where(
+        Approval.activity_id == bindparam("b_activity"), Approval.participant_id == bindparam("b_participant"),
+        Approval.idea_id.not_in(bindparam("b_kept", expanding=True)))
+
+
+def _add():
+    return dialect_insert(Approval).on_conflict_do_nothing(index_elements=["activity_id", "participant_id", "idea_id"])
 
 
 method = register_method(ApprovalMethod())

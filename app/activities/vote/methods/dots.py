@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, new_key, register_method, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, new_key, prepared, register_method, run,
+    votable_idea,
 )
 from app.extensions import db
 from app.models import DotVote, Idea, Voter
@@ -70,42 +71,30 @@ class Dots(VoteMethod):
             raise VoteRefused(_("Add or take back from 1 to %(n)s dots.", n=settings["max_per_idea"])) from None
         if change == 0 or abs(change) > settings["max_per_idea"]:
             raise VoteRefused(_("Add or take back from 1 to %(n)s dots.", n=settings["max_per_idea"]))
-        return Change(idea.id, change)
+        # The idea (a snapshot) rides along for `partial`: the answer shows its title.
+        return Change(idea.id, change, idea)
 
     def apply(self, activity, participant, change, settings):
+        """The guarded writes; returns {"used": dots used in all, "dots": dots on the idea} (from RETURNING)."""
         n = abs(change.amount)
         ensure_voter(activity, participant, settings["budget"])
-        voter = (Voter.activity_id == activity.id) & (Voter.participant_id == participant.id)
+        ids = {"b_activity": activity.id, "b_participant": participant.id, "b_n": n}
         if change.amount > 0:
-            spent = db.session.execute(
-                update(Voter).where(voter, Voter.used + n <= Voter.budget)
-                .values(used=Voter.used + n).execution_options(synchronize_session=False)
-            ).rowcount
-            if not spent:
+            used = run(prepared("dots_spend", _spend), ids).scalar()
+            if used is None:
                 raise VoteRefused(_("You have no dots left: take one back from another idea first."), 409)
-            statement = dialect_insert(DotVote).values(
-                activity_id=activity.id, participant_id=participant.id, idea_id=change.idea_id,
-                dots=n, cap=settings["max_per_idea"],
-            )
-            placed = db.session.execute(statement.on_conflict_do_update(
-                index_elements=["activity_id", "participant_id", "idea_id"],
-                set_={"dots": DotVote.dots + n},
-                where=DotVote.dots + n <= DotVote.cap,
-            ).returning(DotVote.id)).first()
-            if placed is None:
+            dots = run(prepared("dots_place", _place), {
+                "activity_id": activity.id, "participant_id": participant.id, "idea_id": change.idea_id,
+                "dots": n, "cap": settings["max_per_idea"]}).scalar()
+            if dots is None:
                 raise VoteRefused(_("At most %(n)s dots can go on one idea.", n=settings["max_per_idea"]), 409)
         else:
-            returned = db.session.execute(
-                update(Voter).where(voter, Voter.used >= n)
-                .values(used=Voter.used - n).execution_options(synchronize_session=False)
-            ).rowcount
-            taken = returned and db.session.execute(
-                update(DotVote).where(DotVote.activity_id == activity.id, DotVote.participant_id == participant.id,
-                                      DotVote.idea_id == change.idea_id, DotVote.dots >= n)
-                .values(dots=DotVote.dots - n).execution_options(synchronize_session=False)
-            ).rowcount
-            if not taken:
+            used = run(prepared("dots_give_back", _give_back), ids).scalar()
+            dots = None if used is None else run(prepared("dots_take", _take), {
+                **ids, "b_idea": change.idea_id}).scalar()
+            if dots is None:
                 raise VoteRefused(_("There are no dots of yours on that idea to take back."), 409)
+        return {"used": used, "dots": dots}
 
     def votes(self, activity):
         return db.session.execute(
@@ -147,16 +136,61 @@ class Dots(VoteMethod):
 
     def partial(self, activity, participant, change, settings):
         """The tapped idea and the dots left; the whole box when every + button changes."""
-        used = db.session.scalar(
-            select(Voter.used).filter_by(activity_id=activity.id, participant_id=participant.id)) or 0
+        if change.result is not None:  # what the guarded writes RETURNed: nothing to read again
+            used, mine = change.result["used"], change.result["dots"]
+        else:
+            used, mine = self._used_and_dots(activity, participant, change.idea_id)
         left = settings["budget"] - used
         if (left == 0) != (left + change.amount == 0):
             return None  # the last dot went on, or the first came back: all + buttons change
-        mine = db.session.scalar(select(DotVote.dots).filter_by(
-            activity_id=activity.id, participant_id=participant.id, idea_id=change.idea_id)) or 0
-        idea = db.session.get(Idea, change.idea_id)
+        idea = change.data if change.data is not None else db.session.get(Idea, change.idea_id)
         return "vote/methods/_dots_partial.html", {
             "idea": idea, "mine": mine, "dots_left": left, "vote_key": new_key()}
+
+
+    def _used_and_dots(self, activity, participant, idea_id):
+        used = db.session.scalar(
+            select(Voter.used).filter_by(activity_id=activity.id, participant_id=participant.id)) or 0
+        mine = db.session.scalar(select(DotVote.dots).filter_by(
+            activity_id=activity.id, participant_id=participant.id, idea_id=idea_id)) or 0
+        return used, mine
+
+
+# The guarded statements, built once. An UPDATE's bind parameters cannot share
+# a column's name (SQLAlchemy would SET that column): :b_activity, :b_participant, :b_idea, :b_n.
+def _voter():
+    return (Voter.activity_id == bindparam("b_activity")) & (Voter.participant_id == bindparam("b_participant"))
+
+
+def _spend():
+    """UPDATE vote_voter SET used = used + :n WHERE ... AND used + :n <= budget RETURNING used."""
+    n = bindparam("b_n")
+    return update(Voter).where(_voter(), Voter.used + n <= Voter.budget).values(used=Voter.used + n).returning(Voter.used)
+
+
+def _give_back():
+    n = bindparam("b_n")
+    return update(Voter).where(_voter(), Voter.used >= n).values(used=Voter.used - n).returning(Voter.used)
+
+
+def _place():
+    """The per-idea cap: the upsert's DO UPDATE (adding the inserted dots) only happens while dots + n <= cap."""
+    statement = dialect_insert(DotVote)
+    return statement.on_conflict_do_update(
+        index_elements=["activity_id", "participant_id", "idea_id"],
+        set_={"dots": DotVote.dots + statement.excluded.dots},
+        where=DotVote.dots + statement.excluded.dots <= DotVote.cap,
+    ).returning(DotVote.dots)
+
+
+def _take():
+    n = bindparam("b_n")
+    return (
+        update(DotVote)
+        .where(DotVote.activity_id == bindparam("b_activity"), DotVote.participant_id == bindparam("b_participant"),
+               DotVote.idea_id == bindparam("b_idea"), DotVote.dots >= n)
+        .values(dots=DotVote.dots - n).returning(DotVote.dots)
+    )
 
 
 method = register_method(Dots())

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, register_method, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, prepared, register_method, run, votable_idea,
 )
 from app.extensions import db
 from app.models import Rating
@@ -83,13 +83,10 @@ class RatingMethod(VoteMethod):
 
     def apply(self, activity, participant, change, settings):
         ensure_voter(activity, participant, None)
-        for criterion, value in change.data.items():
-            statement = dialect_insert(Rating).values(
-                activity_id=activity.id, participant_id=participant.id, idea_id=change.idea_id,
-                criterion=criterion, value=value)
-            db.session.execute(statement.on_conflict_do_update(
-                index_elements=["activity_id", "participant_id", "idea_id", "criterion"],
-                set_={"value": statement.excluded.value}))
+        run(prepared("rating_set", _set), [
+            {"activity_id": activity.id, "participant_id": participant.id, "idea_id": change.idea_id,
+             "criterion": criterion, "value": value}
+            for criterion, value in change.data.items()])
 
     def ranking(self, activity, items, groups, settings, translate):
         names = {c["name"] for c in settings["criteria"]}
@@ -115,6 +112,14 @@ class RatingMethod(VoteMethod):
 
     def format_score(self, value):
         return f"{value:.1f} / 5"
+
+
+def _set():
+    """One rating per person, idea and criterion: the upsert replaces the value."""
+    statement = dialect_insert(Rating)
+    return statement.on_conflict_do_update(
+        index_elements=["activity_id", "participant_id", "idea_id", "criterion"],
+        set_={"value": statement.excluded.value})
 
 
 method = register_method(RatingMethod())
