@@ -200,7 +200,7 @@ def simulate(workshop: Workshop, participants: int = 30, seed: int = 1, user_id:
                     a, b = rng.sample(ideas, 2)
                     winner = a if appeal[a.id] + rng.gauss(0, 0.3) > appeal[b.id] else b
                     count += _vote(activity, person, {"left": str(a.id), "right": str(b.id),
-                                                      "winner": str(winner.id), "idea": str(winner.id)})
+                                                      "choice": str(winner.id)})
         done.votes[method] = count
         set_state(activity, "revealed")
 
@@ -225,21 +225,17 @@ def _pledges(workshop, activities, people, ideas, rng) -> int:
         from app.activities import pledge
     except ImportError:  # pragma: no cover
         return 0
-    make = getattr(pledge, "add_pledge", None) or getattr(pledge, "make_pledge", None)
-    if make is None:
+    save = getattr(pledge, "save_pledge", None)
+    if save is None or not ideas:
         return 0
     from app.workshops.services import move_to, set_state
 
     made = 0
     for activity in activities:
         move_to(workshop, activity)
-        for person in people[: len(people) // 2]:
-            try:
-                with db.session.begin_nested():
-                    make(activity, person, idea=rng.choice(ideas) if ideas else None, text=rng.choice(PLEDGES),
-                         hours=rng.choice((1, 2, 4, 8)))
-                made += 1
-            except Exception:  # noqa: BLE001 - an unknown signature: no pledges rather than a broken demo
-                break
+        top = pledge.pledge_ideas(activity)[:5] or ideas[:5]
+        for person in people[: max(1, len(people) // 2)]:
+            save(activity, person, rng.choice(top), rng.choice((1, 2, 2, 4, 8)), rng.choice(PLEDGES), False)
+            made += 1
         set_state(activity, "revealed")
     return made

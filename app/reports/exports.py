@@ -76,7 +76,7 @@ def export_workshop(workshop: Workshop) -> dict:
             "minutes": activity.minutes,
             "config": activity.config,
             "state": activity.state,
-            "data": kind.export_data(activity, ids) if kind.export_data else {},
+            "data": kind.export_data(activity, ids) if kind.export_data else _generic_export(activity, ids),
         })
     moderation = [
         {
@@ -115,6 +115,13 @@ def export_workshop(workshop: Workshop) -> dict:
         "activities": activities,
         "moderation": moderation,
     }
+
+
+def _generic_export(activity: Activity, ids: dict) -> dict:
+    """A kind without its own export hook: its tables named after it (e.g. `pledge`), anonymous numbers."""
+    from app.activities.vote.report import export_data as export_tables
+
+    return export_tables(activity, ids, prefix=activity.kind) if activity.kind in ("pledge",) else {}
 
 
 def _require(condition: bool, message: str) -> None:
@@ -193,6 +200,10 @@ def import_workshop(data: dict, owner: User) -> Workshop:
         kind = get_kind(activity.kind)
         if kind.import_data is not None and item.get("data"):
             kind.import_data(activity, item["data"], ids)
+        elif item.get("data", {}).get("tables"):
+            from app.activities.vote.report import import_data as import_tables
+
+            import_tables(activity, item["data"], ids, prefix=activity.kind)
 
     from app.reports.action_plan import import_plan
 

@@ -28,6 +28,22 @@ def consensus(by_group: dict) -> dict:
     return {"agree": False, "text": _("Groups differ: highest %(high)s, lowest %(low)s", high=high, low=low)}
 
 
+def _people_power(activity) -> dict | None:
+    """Pledged people-power through the pledge activity's own `people_power` (counts only, never names)."""
+    from app.activities import pledge
+
+    power = getattr(pledge, "people_power", None)
+    if power is None:
+        return None
+    data = power(activity)
+    if not data["rows"]:
+        return None
+    lines = [_("%(people)s people pledged %(hours)s hours a month in all.", people=data["people"], hours=data["hours"])]
+    lines += [_("%(idea)s: %(num)s people, %(hours)s hours a month", idea=row["idea"].title, num=row["pledgers"],
+                hours=row["hours"]) for row in data["rows"][:TOP]]
+    return {"activity": activity, "lines": lines}
+
+
 def build_summary(workshop, context) -> dict:
     votes, journeys, pledges = [], [], []
     vote_count = sum(1 for section in context["sections"] if section.kind.key == "vote")
@@ -49,8 +65,9 @@ def build_summary(workshop, context) -> dict:
             journeys.append({"activity": section.activity, "worst": data["lowest_phases"],
                              "gaps": data["largest_gaps"]})
         elif key == "pledge":
-            pledges.append({"activity": section.activity, "lines": section.context.get("summary") or [],
-                            "people_power": section.context.get("people_power")})
+            pledges.append({"activity": section.activity, "lines": section.context.get("summary") or []})
+    if not pledges:
+        pledges = [p for p in (_people_power(a) for a in workshop.activities if a.kind == "pledge") if p]
     return {"votes": votes, "journeys": journeys, "pledges": pledges, "multiple_journeys": len(journeys) > 1}
 
 

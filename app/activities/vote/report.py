@@ -92,10 +92,10 @@ def report_context(activity: Activity) -> dict | None:
     }
 
 
-def _vote_tables() -> list:
-    """Every vote table tied to an activity, in dependency order (receipts left out)."""
+def _vote_tables(prefix: str = "vote_") -> list:
+    """Every table (named with `prefix`) tied to an activity, in dependency order (receipts left out)."""
     return [table for table in db.Model.metadata.sorted_tables
-            if table.name.startswith("vote_") and table.name not in SKIPPED_TABLES and "activity_id" in table.c]
+            if table.name.startswith(prefix) and table.name not in SKIPPED_TABLES and "activity_id" in table.c]
 
 
 def _key(column) -> str:
@@ -113,9 +113,9 @@ def _reference(column) -> str | None:
     return None
 
 
-def export_data(activity: Activity, ids: dict) -> dict:
+def export_data(activity: Activity, ids: dict, prefix: str = "vote_") -> dict:
     tables = {}
-    for table in _vote_tables():
+    for table in _vote_tables(prefix):
         rows = []
         for row in db.session.execute(select(table).where(table.c.activity_id == activity.id).order_by(table.c.id)):
             item = {}
@@ -137,8 +137,8 @@ def export_data(activity: Activity, ids: dict) -> dict:
     return {"tables": tables}
 
 
-def import_data(activity: Activity, data: dict, ids: dict) -> None:
-    known = {table.name: table for table in _vote_tables()}
+def import_data(activity: Activity, data: dict, ids: dict, prefix: str = "vote_") -> None:
+    known = {table.name: table for table in _vote_tables(prefix)}
     for name, rows in (data.get("tables") or {}).items():
         table = known.get(name)
         if table is None:
