@@ -40,14 +40,14 @@ def _people_power(activity) -> dict | None:
         return None
     lines = [_("%(people)s people pledged %(hours)s hours a month in all.", people=data["people"], hours=data["hours"])]
     lines += [_("%(idea)s: %(num)s people, %(hours)s hours a month", idea=row["idea"].title, num=row["pledgers"],
-                hours=row["hours"]) for row in data["rows"][:TOP]]
+                hours=row["hours"]) for row in data["rows"][:3]]
     return {"activity": activity, "lines": lines}
 
 
 def build_summary(workshop, context) -> dict:
     votes, journeys, pledges = [], [], []
     vote_count = sum(1 for section in context["sections"] if section.kind.key == "vote")
-    top_n = TOP if vote_count <= 1 else 3  # the summary stays on one page
+    top_n = {0: TOP, 1: TOP, 2: 3}.get(vote_count, 2)  # the summary stays on one page
     for section in context["sections"]:
         key = section.kind.key
         if key == "vote":
