@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Simulated people in the demo workshop `make run` creates (0: an empty workshop).
+DEMO_PARTICIPANTS ?= 30
 # The address phones use: this machine's first network address, unless TANDEM_BASE_URL says otherwise.
 HOST_IP  := $(shell ip=$$(hostname -I 2>/dev/null | awk '{print $$1}'); echo $${ip:-localhost})
 BASE_URL := $(or $(TANDEM_BASE_URL),http://$(HOST_IP):$(PORT))
@@ -25,7 +27,7 @@ translations: $(VENV)/.installed
 
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo --base-url "$(BASE_URL)"
+	$(BIN)/flask demo --participants $(DEMO_PARTICIPANTS) --base-url "$(BASE_URL)"
 	TANDEM_BASE_URL="$(BASE_URL)" $(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) 'app:create_app()'
 
 test: install

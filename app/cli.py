@@ -1,8 +1,6 @@
 """flask commands: users, recipes, demo."""
 from __future__ import annotations
 
-import random
-
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup, with_appcontext
@@ -67,14 +65,17 @@ DEMO_RECIPE = "family-support"
 
 
 @click.command(help="Create the demo facilitator and a demo workshop if none exist, and print how to reach them.")
-@click.option("--participants", default=0, show_default=True, help="Simulated phones that join the demo workshop.")
+@click.option("--participants", default=0, show_default=True,
+              help="Simulated people who take part in the new demo workshop: they map the journey, give ideas, "
+                   "vote and pledge, and the facilitator moderates a little (0: an empty workshop).")
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same simulated run.")
 @click.option("--base-url", envvar="TANDEM_BASE_URL", default="http://localhost:5000", show_default=True)
 @with_appcontext
-def demo(participants, base_url):
+def demo(participants, seed, base_url):
     from app.auth.accounts import create_user
-    from app.models import User, Workshop
-    from app.participants.joining import join
-    from app.workshops.services import create_from_recipe, start
+    from app.demo import simulate
+    from app.models import Participant, User, Workshop
+    from app.workshops.services import create_from_recipe, move_to, start
 
     user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if user is None:
@@ -89,10 +90,15 @@ def demo(participants, base_url):
         workshop.challenge = "How might we make it easier for families to get support early, before things get hard?"
         workshop.place = "Riverside Library, community room"
         start(workshop)
-    rng = random.Random(workshop.id)
-    groups = [g["key"] for g in workshop.groups]
-    for _ in range(participants):
-        join(workshop, rng.choice(groups), language=workshop.language)
+    already = db.session.scalar(select(Participant.id).filter_by(workshop_id=workshop.id).limit(1)) is not None
+    if participants > 0 and not already:
+        with current_app.test_request_context():  # the domain functions translate their messages
+            done = simulate(workshop, participants, seed=seed, user_id=user.id)
+            move_to(workshop, workshop.activities[0])
+            db.session.commit()
+        click.echo(f"Simulated {len(done.people)} people: {done.cards} journey cards, {done.ideas} ideas, "
+                   + ", ".join(f"{n} {method} votes" for method, n in done.votes.items())
+                   + f", {done.pledges} pledges.")
     db.session.commit()
 
     base = base_url.rstrip("/")

@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length
 from app import moderation
 from app.access import current_participant, facilitator_workshop, participant_rate_key
 from app.activities import ActivityKind, register
+from app.activities import ideas_report
 from app.extensions import db, limiter
 from app.live import notify
 from app.models import Activity, Idea, JourneyCard, JourneyLane, JourneyPhase
@@ -279,6 +280,10 @@ kind = register(
         phone_context=phone_context,
         projector_context=projector_context,
         facilitator_context=facilitator_context,
+        report_context=ideas_report.report_context,
+        export_data=ideas_report.export_data,
+        import_data=ideas_report.import_data,
+        csv_tables=ideas_report.csv_tables,
     )
 )
 

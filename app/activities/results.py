@@ -48,6 +48,12 @@ def facilitator_context(activity: Activity) -> dict:
     return {**context(activity), "vote_choices": vote_activities(activity)}
 
 
+def report_context(activity: Activity) -> dict | None:
+    """The results screen showed a vote's ranking: the pack prints it with that vote; here, which one."""
+    vote = source_vote(activity)
+    return {"source_vote": vote} if vote is not None else None
+
+
 kind = register(ActivityKind(
     key="results",
     label=lambda: _l("Results"),
@@ -56,6 +62,7 @@ kind = register(ActivityKind(
     phone_context=lambda activity, _participant: context(activity),
     projector_context=context,
     facilitator_context=facilitator_context,
+    report_context=report_context,
 ))
 
 

@@ -7,6 +7,7 @@ from app.models.journey import JourneyCard, JourneyLane, JourneyPhase, PhaseFeel
 from app.models.ideas import IDEA_SOURCES, Approval, DotVote, Idea, Rating, Voter, VoteReceipt
 from app.models.moderation import MODERATION_ACTIONS, MODERATION_TARGETS, ModerationAction
 from app.models.sharing import ShareLink, WorkshopShare
+from app.models.action_plan import ActionPlanItem
 from app.models.votes2 import AgreeAnswer, PairwiseAnswer, Pledge, RankedChoice
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Pledge",
     "RankedChoice",
     "ACTIVITY_STATES",
+    "ActionPlanItem",
     "WORKSHOP_STATUSES",
     "Activity",
     "Approval",

@@ -8,7 +8,7 @@ imports this package and must not pull in Flask or the database.
 def init_app(app) -> None:
     import os
 
-    from app.reports import cli, routes
+    from app.reports import action_plan, cli, parts, routes  # noqa: F401  (parts, action_plan register pack parts)
 
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.workshop)

@@ -18,6 +18,7 @@ import secrets
 import zipfile
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.activities import get_kind
@@ -75,7 +76,7 @@ def export_workshop(workshop: Workshop) -> dict:
             "minutes": activity.minutes,
             "config": activity.config,
             "state": activity.state,
-            "data": kind.export_data(activity, ids) if kind.export_data else {},
+            "data": kind.export_data(activity, ids) if kind.export_data else _generic_export(activity, ids),
         })
     moderation = [
         {
@@ -87,7 +88,10 @@ def export_workshop(workshop: Workshop) -> dict:
         for entry in db.session.scalars(
             select(ModerationAction).filter_by(workshop_id=workshop.id).order_by(ModerationAction.id))
     ]
+    from app.reports.action_plan import export_plan
+
     return {
+        "action_plan": export_plan(workshop, ids),
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(utcnow()),
@@ -111,6 +115,13 @@ def export_workshop(workshop: Workshop) -> dict:
         "activities": activities,
         "moderation": moderation,
     }
+
+
+def _generic_export(activity: Activity, ids: dict) -> dict:
+    """A kind without its own export hook: its tables named after it (e.g. `pledge`), anonymous numbers."""
+    from app.activities.vote.report import export_data as export_tables
+
+    return export_tables(activity, ids, prefix=activity.kind) if activity.kind in ("pledge",) else {}
 
 
 def _require(condition: bool, message: str) -> None:
@@ -189,6 +200,15 @@ def import_workshop(data: dict, owner: User) -> Workshop:
         kind = get_kind(activity.kind)
         if kind.import_data is not None and item.get("data"):
             kind.import_data(activity, item["data"], ids)
+        elif item.get("data", {}).get("tables"):
+            from app.activities.vote.report import import_data as import_tables
+
+            import_tables(activity, item["data"], ids, prefix=activity.kind)
+
+    from app.reports.action_plan import import_plan
+
+    _require(isinstance(data.get("action_plan") or [], list), "the action plan must be a list")
+    import_plan(workshop, data.get("action_plan") or [], ids)
 
     for entry in data.get("moderation") or []:
         _require(isinstance(entry, dict) and entry.get("action") in MODERATION_ACTIONS
@@ -225,12 +245,13 @@ def csv_tables(workshop: Workshop) -> dict[str, tuple[list[str], list[list]]]:
             [[target, action, n] for (target, action), n in sorted(moderation_counts(workshop.id).items())],
         ),
     }
-    for number, activity in enumerate(workshop.activities, start=1):
-        kind = get_kind(activity.kind)
-        if kind.csv_tables is None:
-            continue
-        for name, table in kind.csv_tables(activity).items():
-            tables[f"{number:02d}-{activity.kind}-{name}"] = table
+    with force_locale(workshop.language or "en"):  # words inside the tables in the workshop's language
+        for number, activity in enumerate(workshop.activities, start=1):
+            kind = get_kind(activity.kind)
+            if kind.csv_tables is None:
+                continue
+            for name, table in kind.csv_tables(activity).items():
+                tables[f"{number:02d}-{activity.kind}-{name}"] = table
     return tables
 
 

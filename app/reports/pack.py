@@ -43,7 +43,7 @@ from app.moderation import counts as moderation_counts
 from app.reports import pdf
 from app.workshops.people import joined_by_group
 
-PACK_VERSION = "3"
+PACK_VERSION = "5"
 _render_lock = threading.Lock()
 
 

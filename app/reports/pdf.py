@@ -191,10 +191,28 @@ def render_pdf(html: str, *, timeout: float = 60, memory_mb: int = 2048,
     return Rendered(pdf=base64.b64decode(answer["pdf"]), fetched=answer["fetched"], refused=answer["refused"])
 
 
+WARM_UP_HTML = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tandem</title>'
+                '<link rel="stylesheet" href="css/pack.css"></head><body><h1>Tandem</h1><h2>Árvíztűrő</h2>'
+                '<p><strong>tükörfúrógép</strong> 1 2 3</p><table><thead><tr><th>a</th></tr></thead>'
+                '<tbody><tr><td>b</td></tr></tbody></table>'
+                '<svg width="10" height="10" role="img"><title>x</title><rect width="5" height="5"/></svg>'
+                '</body></html>')
+
+
+def _warm_up() -> None:
+    """While waiting for a job: one tiny render with the pack's stylesheet and fonts, so the real job
+    does not pay for loading fonts, fontconfig and the CSS machinery (it is idle time anyway)."""
+    try:
+        write_pdf(WARM_UP_HTML)
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the real job reports real errors
+        pass
+
+
 def _child() -> None:
     """`python -m app.reports.pdf`: import WeasyPrint, then one JSON request on stdin, JSON answer on stdout."""
     import weasyprint  # noqa: F401  (warm before the job arrives)
 
+    _warm_up()
     raw = sys.stdin.buffer.read()
     if not raw:  # the parent went away without a job
         return

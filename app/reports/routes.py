@@ -14,7 +14,7 @@ from app.access import facilitator_workshop, owner_workshop
 from app.extensions import db, limiter
 from app.i18n import use_locale
 from app.models import Workshop
-from app.reports import exports, pack, sharing
+from app.reports import action_plan, exports, pack, sharing
 from app.reports.pdf import PdfError
 
 bp = Blueprint("reports", __name__)
@@ -62,6 +62,7 @@ def panel_context(workshop) -> dict:
         "link_days": sharing.LINK_DAYS,
         "csv_names": list(exports.csv_tables(workshop)),
         "is_owner": workshop.owner_id == current_user.id,
+        "plan_rows": action_plan.plan_rows(workshop),
     }
 
 
@@ -209,3 +210,22 @@ def shared_pack(token: str):
     if gone:
         return gone
     return _pdf_response(db.session.get(Workshop, link.workshop_id), _paper())
+
+
+# --- action plan ------------------------------------------------------------------
+
+@bp.post("/f/workshops/<int:workshop_id>/action-plan")
+@login_required
+def save_action_plan(workshop_id: int):
+    workshop = facilitator_workshop(workshop_id)
+    try:
+        action_plan.save_plan(workshop, request.form)
+    except action_plan.PlanProblem as problem:
+        db.session.rollback()
+        from app.workshops.agenda import render_edit
+
+        return render_edit(db.session.get(Workshop, workshop_id), status=400, plan_errors=problem.errors,
+                           plan_form=request.form)
+    db.session.commit()
+    flash(_("Action plan saved: the pack prints it."), "ok")
+    return redirect(url_for("workshops.edit", workshop_id=workshop_id, _anchor="action-plan"))

@@ -39,15 +39,20 @@ def edit(workshop_id: int):
         db.session.commit()
         flash(_("Saved."))
         return redirect(url_for("workshops.edit", workshop_id=workshop.id))
-    add_form = AddActivityForm()
-    add_form.kind.choices = [SelectChoice(kind.key, kind.label()) for kind in all_kinds()]
-    forms = {a.id: ActivityForm(obj=a, prefix=f"a{a.id}") for a in workshop.activities}
-    status = 400 if request.method == "POST" else 200
+    return render_edit(workshop, form, 400 if request.method == "POST" else 200)
+
+
+def render_edit(workshop, form=None, status: int = 200, **extra):
+    """The workshop page (also re-shown by other forms on it, e.g. the action plan, with their errors)."""
     from app.reports.routes import panel_context
 
+    form = form or WorkshopForm(obj=workshop, formdata=None)
+    add_form = AddActivityForm(formdata=None)
+    add_form.kind.choices = [SelectChoice(kind.key, kind.label()) for kind in all_kinds()]
+    forms = {a.id: ActivityForm(obj=a, prefix=f"a{a.id}", formdata=None) for a in workshop.activities}
     return render_template(
         "workshops/edit.html", workshop=workshop, form=form, add_form=add_form, activity_forms=forms,
-        **panel_context(workshop),
+        **panel_context(workshop), **extra,
     ), status
 
 

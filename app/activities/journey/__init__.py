@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.activities import ActivityKind, register
 from app.activities.journey import map as journey
 from app.activities.journey.map import journey_map
+from app.activities.journey import report
 from app.activities.journey.routes import bp, facilitator_context, phone_context, projector_context
 
 kind = register(
@@ -22,6 +23,10 @@ kind = register(
         projector_context=projector_context,
         facilitator_context=facilitator_context,
         on_create=journey.ensure_structure,
+        report_context=report.report_context,
+        export_data=report.export_data,
+        import_data=report.import_data,
+        csv_tables=report.csv_tables,
     )
 )
 

@@ -15,6 +15,7 @@ from htmx_flask import request as htmx_request
 from app.access import current_participant, facilitator_workshop, participant_rate_key
 from app.activities import ActivityKind, register
 from app.activities.vote import methods  # noqa: F401  (registers the methods)
+from app.activities.vote import report as vote_report
 from app.activities.vote.core import (
     METHODS, VoteRefused, cast_vote, has_votes, method_of, new_key, ranked_ideas, settings, turnout,
     update_settings, vote_ranking,
@@ -90,6 +91,10 @@ kind = register(
         projector_context=projector_context,
         facilitator_context=facilitator_context,
         default_config={"method": "dots"},
+        report_context=vote_report.report_context,
+        export_data=vote_report.export_data,
+        import_data=vote_report.import_data,
+        csv_tables=vote_report.csv_tables,
     )
 )
 
