@@ -1,6 +1,6 @@
 """Votes part 2 (pairwise, ranked, agree) and pledges
 
-Revision ID: 0008_votes2
+Revision ID: 0007_votes2
 Revises: 0006_idea_links
 Create Date: 2026-11-28 14:47:16.093520
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_votes2'
+revision = '0007_votes2'
 down_revision = '0006_idea_links'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Action plan for the top ideas: owner, next step and date per idea
 
-Revision ID: 0007_action_plan
-Revises: 0008_votes2
+Revision ID: 0008_action_plan
+Revises: 0007_votes2
 Create Date: 2026-11-28 14:51:28.049896
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_action_plan'
-down_revision = '0008_votes2'
+revision = '0008_action_plan'
+down_revision = '0007_votes2'
 branch_labels = None
 depends_on = None
 
