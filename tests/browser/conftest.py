@@ -111,26 +111,34 @@ def flask_cli(live_server, *args) -> str:
 PASSWORD = "a-long-test-password"
 
 
-def start_workshop(live_server, browser, email: str, recipe: str):
-    """A facilitator account logs in, creates a workshop from `recipe` and starts it.
+def start_workshop(live_server, browser, email: str, recipe: str, *, title: str = "",
+                   height: int = 800, errors: list | None = None):
+    """A facilitator account logs in, creates a workshop from `recipe` (titled `title`) and starts it.
 
-    Returns the laptop's browser context, its page on the control panel, and the join code digits.
+    Returns the laptop's browser context, its page on the control panel, and the join code digits;
+    the page's console errors go into `errors` when a list is given.
     """
     import re
 
     from playwright.sync_api import expect
 
     flask_cli(live_server, "users", "create", "--email", email, "--name", "Fac", "--password", PASSWORD)
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+    laptop = browser.new_context(viewport={"width": 1280, "height": height})
     page = laptop.new_page()
+    if errors is not None:
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(live_server["url"] + "/auth/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
     page.get_by_label("Start from recipe").select_option(recipe)
+    if title:
+        page.get_by_label("Title (optional").fill(title)
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_role("button", name="Start the workshop").first.click()
+    if title:
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
     code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
     return laptop, page, code.group(1) + code.group(2)
 

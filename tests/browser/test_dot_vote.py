@@ -1,15 +1,12 @@
 """Five phones in two groups vote with dots; the facilitator locks and reveals; everyone sees app.ranking's order."""
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
 from app.ranking import score_dots
-from tests.browser.conftest import flask_cli
+from tests.browser.conftest import start_workshop
 
 PHONE = {"width": 320, "height": 640}
-PASSWORD = "a-long-test-password"
 IDEAS = ["Drop-in hub at the library", "Text reminders before visits", "Peer mentors for new parents"]
 # (group label, {idea index: dots}) for each phone
 PLAN = [
@@ -58,22 +55,9 @@ def ranking_rows(page):
 
 def test_five_phones_dot_vote_then_lock_and_reveal(live_server, browser):
     base = live_server["url"]
-    flask_cli(live_server, "users", "create", "--email", "dots@example.org", "--name", "Dot", "--password", PASSWORD)
-    laptop = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = laptop.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(base + "/auth/login")
-    page.get_by_label("E-mail").fill("dots@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Start from recipe").select_option("family-support")
-    page.get_by_label("Title (optional").fill("Dot vote workshop")
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("button", name="Start the workshop").first.click()
-    expect(page.get_by_role("heading", name="Dot vote workshop")).to_be_visible()
-    code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
-    code = code.group(1) + code.group(2)
+    laptop, page, code = start_workshop(live_server, browser, "dots@example.org", "family-support",
+                                        title="Dot vote workshop", height=900, errors=errors)
 
     go_to(page, "How might we make it better?")
     for title in IDEAS:

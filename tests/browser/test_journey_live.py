@@ -8,10 +8,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import flask_cli
+from tests.browser.conftest import start_workshop
 
 PHONE = {"width": 320, "height": 640}
-PASSWORD = "a-long-test-password"
 
 
 def _join(browser, base, code, group):
@@ -42,22 +41,9 @@ def _rate(phone, phase, word):
 
 def test_three_phones_map_the_journey_and_the_projector_follows(live_server, browser):
     base = live_server["url"]
-    flask_cli(live_server, "users", "create", "--email", "journey@example.org", "--name", "Jo",
-              "--password", PASSWORD)
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = laptop.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(base + "/auth/login")
-    page.get_by_label("E-mail").fill("journey@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Start from recipe").select_option("family-support")
-    page.get_by_label("Title (optional").fill("Journey browser test")
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("button", name="Start the workshop").first.click()
-    code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
-    code = code.group(1) + code.group(2)
+    laptop, page, code = start_workshop(live_server, browser, "journey@example.org", "family-support",
+                                        title="Journey browser test", errors=errors)
     page.wait_for_function("() => window.htmx")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name=re.compile("Now: How does getting help feel today"))).to_be_visible()

@@ -5,39 +5,22 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import flask_cli
+from tests.browser.conftest import start_workshop
 
 PHONE = {"width": 320, "height": 640}
-PASSWORD = "a-long-test-password"
 
 
 def test_facilitator_runs_and_phones_and_projector_follow(live_server, browser):
     base = live_server["url"]
-    flask_cli(live_server, "users", "create", "--email", "fac@example.org", "--name", "Fac",
-              "--password", PASSWORD)
-
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = laptop.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(base + "/auth/login")
-    page.get_by_label("E-mail").fill("fac@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
-
-    page.get_by_label("Start from recipe").select_option("family-support")
-    page.get_by_label("Title (optional").fill("Browser test workshop")
-    page.get_by_role("button", name="Create workshop").click()
-    page.get_by_role("button", name="Start the workshop").first.click()
-    expect(page.get_by_role("heading", name="Browser test workshop")).to_be_visible()
-    code = re.search(r"(\d{4}) (\d{4})", page.locator(".code").inner_text())
-    assert code, "the control panel shows the join code"
-    code_digits = code.group(1) + code.group(2)
+    laptop, page, code_digits = start_workshop(live_server, browser, "fac@example.org", "family-support",
+                                               title="Browser test workshop", errors=errors)
+    shown = f"{code_digits[:4]} {code_digits[4:]}"
+    assert shown in page.locator(".code").inner_text(), "the control panel shows the join code"
 
     projector = laptop.new_page()
     projector.goto(page.url.replace("/run", "/projector"))
-    expect(projector.locator(".join-code")).to_contain_text(f"{code.group(1)} {code.group(2)}")
+    expect(projector.locator(".join-code")).to_contain_text(shown)
     expect(projector.locator(".projector-join svg")).to_be_visible()
 
     phones = []
@@ -45,7 +28,7 @@ def test_facilitator_runs_and_phones_and_projector_follow(live_server, browser):
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         phone = context.new_page()
         phone.goto(base + "/")
-        phone.get_by_label("Workshop code").fill(f"{code.group(1)} {code.group(2)}")
+        phone.get_by_label("Workshop code").fill(shown)
         phone.get_by_role("button", name="Join").click()
         phone.get_by_label(group).check()
         if name:

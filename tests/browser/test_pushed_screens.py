@@ -1,8 +1,6 @@
 """A screen the same for the whole group arrives inside the live stream: the phone shows it without a request."""
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import join_phone, start_workshop
