@@ -186,6 +186,24 @@ def _idea_statement():
         Idea.id == bindparam("idea_id"))
 
 
+def follow_merge(model, activity: Activity, source_id: int, target_id: int, *same: str) -> None:
+    """Move one-per-person rows (`model`) from a merged idea to the idea it joined.
+
+    A person who already has a row for the target idea (for the same `same` columns,
+    e.g. the criterion of a rating) keeps that one: the merged idea's row goes, so
+    nobody counts twice.
+    """
+    for row in db.session.scalars(select(model).filter_by(activity_id=activity.id, idea_id=source_id)).all():
+        both = db.session.scalar(select(model.id).filter_by(
+            activity_id=activity.id, participant_id=row.participant_id, idea_id=target_id,
+            **{column: getattr(row, column) for column in same}))
+        if both is None:
+            row.idea_id = target_id
+        else:
+            db.session.delete(row)
+    db.session.flush()
+
+
 def votable_idea(activity: Activity, raw) -> IdeaView:
     """The idea a vote names, if this vote may count it; otherwise a clear refusal."""
     try:

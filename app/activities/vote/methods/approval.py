@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, select
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, prepared, register_method, run, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, follow_merge, prepared, register_method, run,
+    votable_idea,
 )
 from app.extensions import db
 from app.models import Approval, Voter
@@ -66,14 +67,7 @@ class ApprovalMethod(VoteMethod):
         return score_approval(votes, groups, items, voters=voters, _=translate)
 
     def ideas_merged(self, activity, source_id, target_id):
-        for row in db.session.scalars(select(Approval).filter_by(activity_id=activity.id, idea_id=source_id)).all():
-            both = db.session.scalar(select(Approval.id).filter_by(
-                activity_id=activity.id, participant_id=row.participant_id, idea_id=target_id))
-            if both is None:
-                row.idea_id = target_id
-            else:
-                db.session.delete(row)
-        db.session.flush()
+        follow_merge(Approval, activity, source_id, target_id)
 
     def partial(self, activity, participant, change, settings):
         return "vote/methods/_approval_status.html", {"my_approvals": change.data, "approval_saved": True}

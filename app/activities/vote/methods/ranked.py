@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, ensure_voter, register_method, votable_idea,
+    Change, follow_merge, VoteMethod, VoteRefused, ensure_voter, register_method, votable_idea,
 )
 from app.extensions import db
 from app.models import RankedChoice, Voter
@@ -100,14 +100,7 @@ class RankedMethod(VoteMethod):
         return score_ranked(list(self.ballots(activity).items()), groups, items, _=translate)
 
     def ideas_merged(self, activity, source_id, target_id):
-        for row in db.session.scalars(select(RankedChoice).filter_by(activity_id=activity.id, idea_id=source_id)).all():
-            both = db.session.scalar(select(RankedChoice.id).filter_by(
-                activity_id=activity.id, participant_id=row.participant_id, idea_id=target_id))
-            if both is None:
-                row.idea_id = target_id
-            else:
-                db.session.delete(row)
-        db.session.flush()
+        follow_merge(RankedChoice, activity, source_id, target_id)
 
     def partial(self, activity, participant, change, settings):
         from app.activities.vote.core import ranked_ideas

@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.activities.vote.core import (
-    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, prepared, register_method, run, votable_idea,
+    Change, VoteMethod, VoteRefused, dialect_insert, ensure_voter, follow_merge, prepared, register_method, run,
+    votable_idea,
 )
 from app.extensions import db
 from app.models import Rating
@@ -97,15 +98,7 @@ class RatingMethod(VoteMethod):
         return score_rating(ratings, groups, items, settings["criteria"], _=translate)
 
     def ideas_merged(self, activity, source_id, target_id):
-        for row in db.session.scalars(select(Rating).filter_by(activity_id=activity.id, idea_id=source_id)).all():
-            both = db.session.scalar(select(Rating.id).filter_by(
-                activity_id=activity.id, participant_id=row.participant_id, idea_id=target_id,
-                criterion=row.criterion))
-            if both is None:
-                row.idea_id = target_id
-            else:
-                db.session.delete(row)
-        db.session.flush()
+        follow_merge(Rating, activity, source_id, target_id, "criterion")
 
     def partial(self, activity, participant, change, settings):
         return "vote/methods/_rating_status.html", {"idea_id": change.idea_id, "rating_saved": True}
