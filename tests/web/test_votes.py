@@ -214,6 +214,29 @@ def test_merging_moves_votes_without_counting_anyone_twice(app, client, facilita
     assert alice.post(room.url, data={"idea": a, "change": -3, "key": key()}).status_code == 302
 
 
+def test_merging_keeps_one_approval_and_the_kept_ideas_rating_per_person(app, client, facilitator):
+    room = vote_room(app, facilitator, client, method="approval")
+    a, b, _c = room.idea_ids
+    alice, bob = join_phone(app, room.workshop), join_phone(app, room.workshop, group="staff")
+    alice.post(room.url, data={"approve": [a, b], "key": key()})
+    bob.post(room.url, data={"approve": [b], "key": key()})
+    client.post(f"/f/workshops/{room.workshop.id}/ideas/{b}/merge", data={"into": a})
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Approval.idea_id))) == [a, a]
+        assert vote_ranking(db.session.get(Activity, room.vote_id))[str(a)].votes == 2
+
+    room = vote_room(app, facilitator, client, method="rating", recipe="library-future")
+    a, b, _c = room.idea_ids
+    phone = join_phone(app, room.workshop)
+    phone.post(room.url, data={"idea": a, "c0": 5, "key": key()})
+    phone.post(room.url, data={"idea": b, "c0": 1, "c1": 2, "key": key()})
+    client.post(f"/f/workshops/{room.workshop.id}/ideas/{b}/merge", data={"into": a})
+    with app.app_context():
+        rows = db.session.execute(select(Rating.idea_id, Rating.criterion, Rating.value)
+                                  .filter_by(activity_id=room.vote_id).order_by(Rating.criterion)).all()
+        assert rows == [(a, "Ease of doing it", 2), (a, "Impact", 5)]  # the kept idea's Impact wins
+
+
 def test_hiding_an_idea_gives_its_dots_back(app, client, facilitator):
     room = vote_room(app, facilitator, client)
     alice = join_phone(app, room.workshop)
