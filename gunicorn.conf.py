@@ -13,3 +13,12 @@ accesslog = os.environ.get("TANDEM_ACCESS_LOG") or None
 errorlog = "-"
 # Database connections are opened after the fork, never at import (see app/__init__.py).
 preload_app = False
+
+
+def post_worker_init(worker):
+    """Compile every template before the worker takes requests: the first move of a room to
+    an activity kind must not pay for Jinja's compiling (a few hundred ms) while a thousand
+    phones wait."""
+    from app.templating import compile_all
+
+    compile_all(worker.wsgi)
