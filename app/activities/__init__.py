@@ -34,6 +34,18 @@ Outcome pack and exports (app/reports): four optional hooks, all None by default
 ``csv_tables(activity) -> dict[str, tuple[list[str], list[list]]]``
     Tables for the CSV export, name -> (header, rows). Values are str, int or
     float (floats are written with the workshop language's decimal mark).
+
+Live phones (app/participants/shared.py): two optional hooks, both or neither.
+
+``blank_phone_context(activity) -> dict``
+    The kind's phone context for someone who has nothing of their own in the
+    activity yet (no card, no answer): the same screen for a whole group, so
+    when the room moves here it is rendered once and pushed down every such
+    phone's stream instead of a thousand phones each fetching it. It must not
+    read the participant (there is none) or the session.
+``phone_holders(activity) -> set[int]``
+    The ids of the participants who do have something of their own here: their
+    phones get the name-only ``stage`` event and fetch their own screen.
 """
 from __future__ import annotations
 
@@ -69,6 +81,9 @@ class ActivityKind:
     # Called once when an activity of this kind is added to a workshop (after a
     # flush, so it has an id), e.g. to create the journey's phases and lanes.
     on_create: Callable | None = None  # (activity) -> None
+    # Live phones: the screen of someone with nothing of their own here yet, and who has something.
+    blank_phone_context: Callable | None = None  # (activity) -> dict
+    phone_holders: Callable | None = None  # (activity) -> set[int]
 
     @property
     def phone_template(self) -> str:

@@ -84,7 +84,8 @@ class Hub:
 
 
 class ScreenCache:
-    """Shared phone screens, rendered once per (workshop, generation, group, locale) and process.
+    """Shared phone screens, rendered once per (workshop, generation, group, locale) and process
+    (and who fetches their own instead: the key "holders").
 
     The first stream that needs a screen renders it; the others wait for that
     render and send the same text. Only the newest generation of a workshop is
@@ -100,7 +101,7 @@ class ScreenCache:
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[int, dict]] = {}
 
-    def get(self, workshop_id: int, generation: int, key: tuple, render) -> str | None:
+    def get(self, workshop_id: int, generation: int, key: tuple, render):
         with self._lock:
             newest, screens = self._entries.get(workshop_id, (-1, {}))
             # A stream that heard generation g may use a render of a later one (it
@@ -114,14 +115,14 @@ class ScreenCache:
                 entry = screens[key] = _Screen()
         if mine:
             try:
-                entry.html = render()
+                entry.screen = render()
             except Exception:  # the phones fall back to fetching their screen
                 log.exception("rendering a shared phone screen failed")
             finally:
                 entry.done.set()
         elif not entry.done.wait(self.WAIT_SECONDS):
             return None
-        return entry.html
+        return entry.screen
 
     def forget(self, workshop_id: int) -> None:
         with self._lock:
@@ -129,8 +130,8 @@ class ScreenCache:
 
 
 class _Screen:
-    __slots__ = ("done", "html")
+    __slots__ = ("done", "screen")
 
     def __init__(self):
         self.done = threading.Event()
-        self.html: str | None = None
+        self.screen = None  # what render() gave (None: not shareable)

@@ -46,9 +46,11 @@ def stream(workshop_id: int):
     if names is not None and request.args.get("only"):
         names = names & frozenset(request.args["only"].split(","))
     screen = None  # (group, locale) of a phone that may be sent shared screens
+    participant_id = None
     if names is not None and "stage" in names and current_app.config["TANDEM_LIVE_PUSH"]:
         participant = current_participant(workshop.id)
         screen = (participant.group_key, participant.language or select_locale())
+        participant_id = participant.id
     app = current_app._get_current_object()
     # Release the session before streaming: an open stream must not hold a connection.
     db.session.remove()
@@ -69,7 +71,7 @@ def stream(workshop_id: int):
                     fired -= frozenset().union(*(PHONE_IMPLIED.get(name, frozenset()) for name in fired))
                 pushed = ""
                 if screen is not None and "stage" in fired:
-                    html = _shared_screen(app, live.hub, workshop_id, *screen)
+                    html = _shared_screen(app, live.hub, workshop_id, participant_id, *screen)
                     if html is not None:
                         fired.discard("stage")
                         pushed = sse_message(PUSHED_STAGE, html)
@@ -84,10 +86,14 @@ def stream(workshop_id: int):
     )
 
 
-def _shared_screen(app, hub, workshop_id: int, group: str, locale: str) -> str | None:
-    """The group's shared #stage, rendered once per process for every phone that heard the same move."""
-    from app.participants.shared import shared_stage
+def _shared_screen(app, hub, workshop_id: int, participant_id: int, group: str, locale: str) -> str | None:
+    """The group's shared #stage, rendered once per process for every phone that heard the same move;
+    None for a phone whose screen there is its own (it fetches it)."""
+    from app.participants.shared import shared_stage, stage_holders
 
-    # Read after the event woke this stream: the render starts after the change committed.
+    # Read after the event woke this stream: the reads start after the change committed.
     generation = hub.generation(workshop_id)
+    holders = hub.screens.get(workshop_id, generation, "holders", lambda: stage_holders(app, workshop_id))
+    if holders is None or participant_id in holders:
+        return None
     return hub.screens.get(workshop_id, generation, (group, locale), lambda: shared_stage(app, workshop_id, group, locale))

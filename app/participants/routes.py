@@ -100,14 +100,15 @@ def _phone_or_join(workshop_id: int):
     return db.session.get(Workshop, workshop_id), None
 
 
-def phone_context(workshop, participant) -> dict:
+def phone_context(workshop, participant, blank: bool = False) -> dict:
+    """The phone page's context; `blank`: as for someone with nothing of their own in the activity yet."""
     activity = workshop.current_activity if workshop.status == "live" else None
     kind = get_kind(activity.kind) if activity else None
     context = {"workshop": workshop, "participant": participant, "activity": activity, "kind": kind}
     context["seconds_left"] = seconds_left(activity) if activity else None
     context["timer_running"] = bool(activity and activity.timer_ends_at)
     if kind is not None:
-        context.update(kind.phone_context(activity, participant))
+        context.update(kind.blank_phone_context(activity) if blank else kind.phone_context(activity, participant))
     return context
 
 

@@ -44,7 +44,8 @@ def test_stage_change_reaches_phone_and_projector_streams(app, server):
     assert phone_stream.headers["Content-Type"].startswith("text/event-stream")
     phone_events, projector_events = [], []
     readers = [
-        threading.Thread(target=_read_events, args=(phone_stream, "stage", phone_events, 8)),
+        # the journey map, still blank for this phone: the screen itself comes down the stream
+        threading.Thread(target=_read_events, args=(phone_stream, "stage-html", phone_events, 8)),
         threading.Thread(target=_read_events, args=(projector_stream, "stage", projector_events, 8)),
     ]
     for reader in readers:
@@ -57,7 +58,7 @@ def test_stage_change_reaches_phone_and_projector_streams(app, server):
     elapsed = time.monotonic() - started
     phone_stream.close()
     projector_stream.close()
-    assert "stage" in phone_events and "stage" in projector_events
+    assert "stage-html" in phone_events and "stage" in projector_events
     assert elapsed < 3
     fragment = phone.get(f"{server}/p/{workshop.id}", headers={"HX-Request": "true", "HX-Target": "stage"})
     assert "How does getting help feel today?" in fragment.text

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from app.live.hub import Hub, ScreenCache
 from app.models import Activity, Workshop
-from app.participants.shared import GroupMember, PersonalData, shared_stage
+from app.participants.shared import GroupMember, PersonalData, shared_stage, stage_holders
 from app.workshops import services
 from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop
 
@@ -162,13 +162,52 @@ def test_a_personal_screen_still_sends_the_name_and_the_phone_fetches_its_own(ap
     stream = Stream(phone, f"{server}/live/{workshop.id}")
     time.sleep(0.5)
     try:
-        for kind in ("journey", "reflect", "ideas"):
+        for kind in ("reflect", "ideas"):
             _goto(facilitator, server, workshop, kind)
             messages = stream.quiet(0.6)
             assert messages[-1] == ("stage", "stage"), (kind, messages)
             assert not [m for m in messages if m[0] == "stage-html"]
     finally:
         stream.close()
+
+
+def _without_csrf_inputs(html: str) -> str:
+    return re.sub(r'<input type="hidden" name="csrf_token" value="[^"]*">', "", html)
+
+
+def test_a_journey_map_is_pushed_while_blank_and_fetched_by_whoever_wrote_on_it(app, server, room):
+    """The first arrival at the map: one render for the group. Back at it later: whoever added a
+    card or rated a step fetches their own screen; the others still get the blank one pushed."""
+    _user, workshop, facilitator = room
+    writer, rater, quiet = (_phone(server, workshop, "staff") for _ in range(3))
+    streams = [Stream(p, f"{server}/live/{workshop.id}") for p in (writer, rater, quiet)]
+    time.sleep(0.5)
+    try:
+        _goto(facilitator, server, workshop, "journey")
+        for stream, phone in zip(streams, (writer, rater, quiet)):
+            name, html = stream.wait(1)[-1]
+            assert name == "stage-html"
+            assert "Add to the map" in html and "Your cards" not in html
+            assert _squash(html) == _squash(_without_csrf_inputs(_fetch_stage(phone, server, workshop)))
+        journey_id = workshop.activity_ids[workshop.kinds.index("journey")]
+        page = writer.get(f"{server}/p/{workshop.id}").text
+        phase, lane = re.search(r'<option value="(\d+)"', page).group(1), re.findall(r'name="lane"[^>]*>\s*<option value="(\d+)"', page)[0]
+        assert writer.post(f"{server}/p/{workshop.id}/journey/{journey_id}/cards",
+                           data={"phase": phase, "lane": lane, "text": "Nobody rang me back"}).status_code < 400
+        assert rater.post(f"{server}/p/{workshop.id}/journey/{journey_id}/phases/{phase}/feeling",
+                          data={"feeling": "-2"}).status_code < 400
+        _goto(facilitator, server, workshop, "welcome")
+        _goto(facilitator, server, workshop, "journey")
+        for stream in streams:
+            stream.quiet(0.6)
+        last = [stream.messages[-1] for stream in streams]
+        assert last[0] == ("stage", "stage") and last[1] == ("stage", "stage"), last
+        assert last[2][0] == "stage-html" and "Nobody rang me back" not in last[2][1]
+        assert "Nobody rang me back" in _fetch_stage(writer, server, workshop)
+        assert re.search(r'value="-2" checked', _fetch_stage(rater, server, workshop))
+    finally:
+        for stream in streams:
+            stream.close()
 
 
 def test_pushing_can_be_switched_off(app, server, room):
@@ -195,20 +234,21 @@ def test_a_shared_screen_never_carries_a_csrf_token_nickname_or_token(app, serve
     stream = Stream(phone, f"{server}/live/{workshop.id}")
     time.sleep(0.5)
     try:
-        for count, kind in enumerate(("pledge", "welcome"), start=1):
+        for count, kind in enumerate(("pledge", "welcome", "journey"), start=1):
             with app.app_context():  # the facilitator's move, straight through the domain function
                 workshop_row = db.session.get(Workshop, workshop.id)
                 services.move_to(workshop_row, db.session.get(Activity, workshop.activity_ids[workshop.kinds.index(kind)]))
                 db.session.commit()
             messages = stream.wait(count)
         pushed = [html for name, html in messages if name == "stage-html"]
-        assert len(pushed) == 2, messages
+        assert len(pushed) == 3, messages
         token = next(v for k, v in phone.cookies.items())  # the signed session cookie
         for html in pushed:
             assert csrf not in html and "csrf" not in html
             assert "Zorro" not in html
             assert token not in html
-            assert "<form" not in html
+        assert "<form" not in pushed[0] and "<form" not in pushed[1]
+        assert "<form" in pushed[2]  # the journey's forms: htmx sends the phone's own token as a header
     finally:
         stream.close()
 
@@ -255,7 +295,8 @@ def test_a_screen_that_reads_anything_personal_is_not_shared(app, workshop, monk
 
 
 def test_only_screens_without_personal_context_are_shared(app, client, workshop):
-    """Every step of a real agenda, in every state: shared exactly when the kind has no phone context."""
+    """Every step of a real agenda, in every state: shared when the kind has no phone context,
+    or has a blank one (the journey map); then it equals what a phone with nothing there fetches."""
     from tests.conftest import join_phone
 
     phone = join_phone(app, workshop, group="staff", nickname="Kim")
@@ -264,11 +305,12 @@ def test_only_screens_without_personal_context_are_shared(app, client, workshop)
         for state in ("open", "locked", "revealed"):
             client.post(f"/f/workshops/{workshop.id}/state", data={"state": state})
             html = shared_stage(app, workshop.id, "staff", "en")
-            if kind == "welcome":
-                fetched = phone.get(f"/p/{workshop.id}", headers=STAGE).text
+            if kind in ("welcome", "journey"):
+                fetched = _without_csrf_inputs(phone.get(f"/p/{workshop.id}", headers=STAGE).text)
                 assert html is not None and _squash(html) == _squash(fetched), (kind, state)
+                assert stage_holders(app, workshop.id) == frozenset()
             else:
-                assert html is None, (kind, state)
+                assert html is None and stage_holders(app, workshop.id) is None, (kind, state)
 
 
 def test_a_whole_room_shares_one_render(app, server, room, monkeypatch):

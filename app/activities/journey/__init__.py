@@ -10,7 +10,9 @@ from app.activities import ActivityKind, register
 from app.activities.journey import map as journey
 from app.activities.journey.map import journey_map
 from app.activities.journey import report
-from app.activities.journey.routes import bp, facilitator_context, phone_context, projector_context
+from app.activities.journey.routes import (
+    blank_phone_context, bp, facilitator_context, phone_context, projector_context,
+)
 
 kind = register(
     ActivityKind(
@@ -27,6 +29,8 @@ kind = register(
         export_data=report.export_data,
         import_data=report.import_data,
         csv_tables=report.csv_tables,
+        blank_phone_context=blank_phone_context,
+        phone_holders=journey.holders,
     )
 )
 

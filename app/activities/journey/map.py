@@ -260,6 +260,14 @@ def own_cards(activity: Activity, participant: Participant) -> list[JourneyCard]
     ))
 
 
+def holders(activity: Activity) -> set[int]:
+    """Who has a card or a rating in this journey (their phone screen is their own)."""
+    cards = select(JourneyCard.participant_id).where(JourneyCard.activity_id == activity.id)
+    feelings = (select(PhaseFeeling.participant_id).join(JourneyPhase, JourneyPhase.id == PhaseFeeling.phase_id)
+                .where(JourneyPhase.activity_id == activity.id))
+    return set(db.session.scalars(cards.union(feelings)))
+
+
 def own_feelings(activity: Activity, participant: Participant) -> dict[int, int]:
     rows = db.session.execute(
         select(PhaseFeeling.phase_id, PhaseFeeling.feeling)

@@ -29,24 +29,32 @@ def feeling_choices() -> list[tuple[int, str]]:
     return [(value, str(FEELING_WORDS[value])) for value in FEELINGS]
 
 
-def phone_context(activity, participant, card_form=None, **extra) -> dict:
+def blank_phone_context(activity, card_form=None) -> dict:
+    """The phone screen of someone with no card and no rating here yet: the same for a whole group."""
     phases = journey.parts(activity, "phase")
     lanes = journey.parts(activity, "lane")
-    form = card_form or CardForm(formdata=None)
+    form = card_form or CardForm(formdata=None, meta={"csrf": False})  # the template writes the token itself
     form.set_choices(phases, lanes)
     return {
         "journey_phases": phases,
         "journey_lanes": lanes,
         "card_form": form,
-        "my_cards": journey.own_cards(activity, participant),
-        "my_feelings": journey.own_feelings(activity, participant),
+        "my_cards": [],
+        "my_feelings": {},
         "feeling_choices": feeling_choices(),
         "card_max": CARD_MAX,
         "journey_private": bool((activity.config or {}).get("private")),
         "card_errors": {},
         "card_drafts": {},
-        **extra,
     }
+
+
+def phone_context(activity, participant, card_form=None, **extra) -> dict:
+    context = blank_phone_context(activity, card_form)
+    context["my_cards"] = journey.own_cards(activity, participant)
+    context["my_feelings"] = journey.own_feelings(activity, participant)
+    context.update(extra)
+    return context
 
 
 def _page_of(activity, data) -> tuple[dict, dict]:
