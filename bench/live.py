@@ -3,11 +3,12 @@
 Starts the real server as `make run` does (gunicorn + gevent, gunicorn.conf.py) on a
 fresh SQLite database, joins N phones over HTTP (CSRF and cookies as a browser
 would), opens N SSE streams, then moves the room twice and measures for each
-phone the time until it shows its new #stage:
-  shared   to a screen that is the same for a whole group (welcome): the server pushes
-           the rendered #stage down the stream, no request;
-  personal to a screen with the phone's own cards and forms (journey): the `stage`
-           event, then each phone fetches its own #stage.
+phone the time until it shows its new #stage, for three moves in turn:
+  blank    to the journey map, where no phone has written anything yet: the screen is
+           the same for a whole group, so the server pushes it rendered down the stream;
+  shared   to a screen that is the same for a whole group (welcome): pushed likewise;
+  own      back to the journey map after EVERY phone has added a card there: each
+           phone's screen is its own, so the `stage` event, then each phone fetches it.
 
     .venv/bin/python bench/live.py                  # N = 200, 500, 1000
     .venv/bin/python bench/live.py --phones 50      # a quick look
@@ -148,7 +149,8 @@ async def join_phone(port: int, code: str, group: str) -> Http:
     phone = Http(port)
     status, page = await phone.request("GET", f"/join/{code}")
     assert status == 200, status
-    status, _ = await phone.request("POST", f"/join/{code}", {"csrf_token": csrf_of(page), "group": group, "language": "en"})
+    phone.csrf = csrf_of(page)  # the session's token: good for its later forms too
+    status, _ = await phone.request("POST", f"/join/{code}", {"csrf_token": phone.csrf, "group": group, "language": "en"})
     assert status == 302, status
     return phone
 
@@ -171,21 +173,24 @@ def phone_swaps(page: str) -> dict[str, str]:
 
 
 async def read_message(reader):
-    """One SSE message as (event, data), or None when the stream ends; comments and retry lines are skipped."""
-    name, data = None, []
+    """One SSE message as (event, data), or None when the stream ends; comments and retry lines are skipped.
+
+    Reads a whole message at once (up to its blank line), as a browser's EventSource parser
+    would, so a 17 KB pushed screen costs the client one read, not a few hundred."""
     while True:
-        line = await reader.readline()
-        if not line:
+        try:
+            raw = await reader.readuntil(b"\n\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
             return None
-        line = line.rstrip(b"\r\n")
-        if not line:
-            if name is not None:
-                return name, "\n".join(data)
-            continue
-        if line.startswith(b"event: "):
-            name = line[7:].decode()
-        elif line.startswith(b"data:"):
-            data.append(line[6:].decode() if line.startswith(b"data: ") else line[5:].decode())
+        name, data = None, []
+        for line in raw.decode().split("\n"):
+            line = line.rstrip("\r")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data:"):
+                data.append(line[6:] if line.startswith("data: ") else line[5:])
+        if name is not None:
+            return name, "\n".join(data)
 
 
 async def follow(phone: Http, reader, regions, swaps, expect: str, go):
@@ -233,9 +238,29 @@ async def follow(phone: Http, reader, regions, swaps, expect: str, go):
 
 # The moves measured, in this order: (label, activity kind to go to, text its phone screen shows).
 MOVES = [
-    ("personal", "journey", "How does getting help feel today?"),  # own cards and forms: each phone fetches
+    ("blank", "journey", "How does getting help feel today?"),  # nobody has a card yet: pushed
     ("shared", "welcome", "Welcome and join in"),  # the same screen for a whole group: pushed down the stream
+    ("own", "journey", "How does getting help feel today?"),  # every phone has a card there: each fetches
 ]
+CARD_FORM = re.compile(r'<form method="post" action="([^"]+/cards)".*?<select[^>]*name="phase"[^>]*>\s*<option value="(\d+)"'
+                       r'.*?<select[^>]*name="lane"[^>]*>\s*<option value="(\d+)"', re.S)
+
+
+async def card_form(phone, workshop_id: int) -> tuple[str, str, str]:
+    """The journey's add-card form (action, first phase, first lane), read while the journey is the stage."""
+    _status, page = await phone.request("GET", f"/p/{workshop_id}", headers={"HX-Request": "true", "HX-Target": "stage"})
+    return CARD_FORM.search(page).groups()
+
+
+async def add_cards(phones: list, form: tuple[str, str, str]) -> None:
+    """Before the `own` move: every phone adds a card to the journey map (while the room is elsewhere)."""
+    action, phase, lane = form
+    for start in range(0, len(phones), 50):
+        answers = await asyncio.gather(*(
+            p.request("POST", action, {"phase": phase, "lane": lane, "text": f"Card from phone {start + i}"},
+                      headers={"X-CSRFToken": p.csrf, "HX-Request": "true"})
+            for i, p in enumerate(phones[start:start + 50])))
+        assert all(status == 200 for status, _ in answers), [status for status, _ in answers]
 
 
 async def phones_part(port: int, workshop_id: int, code: str, first: int, count: int, readies, go, results) -> None:
@@ -250,7 +275,10 @@ async def phones_part(port: int, workshop_id: int, code: str, first: int, count:
     streams = []
     for start in range(0, count, 100):
         streams += await asyncio.gather(*(p.open_stream(f"/live/{workshop_id}") for p in joined[start:start + 100]))
-    for (_label, _kind, expect), ready in zip(MOVES, readies):
+    form = None
+    for (label, kind, expect), ready in zip(MOVES, readies):
+        if label == "own":
+            await add_cards(joined, form)
         followers = [asyncio.create_task(follow(p, r, regions, swaps, expect, go)) for p, (r, _w) in zip(joined, streams)]
         ready.set()
         cpu0 = time.process_time()
@@ -259,6 +287,8 @@ async def phones_part(port: int, workshop_id: int, code: str, first: int, count:
         for task in pending:
             task.cancel()
         failed = [t for t in done if t.exception() is not None]  # e.g. a connection reset by an overloaded server
+        if kind == "journey" and form is None:
+            form = await card_form(joined[0], workshop_id)
         results.put({"follows": [t.result() for t in done if t not in failed and t.result()], "cpu": cpu,
                      "errors": len(failed) + len(pending)})
     for _reader, writer in streams:
