@@ -256,6 +256,21 @@ def phone_context(activity, participant) -> dict:
     }
 
 
+def blank_phone_context(activity) -> dict:
+    """The screen of someone with no idea here yet: the same for the whole room."""
+    form = IdeaForm(formdata=None, meta={"csrf": False})  # a pushed screen: htmx sends the token
+    form.link.choices = link_choices(activity.workshop_id)
+    private = is_private(activity)
+    return {"idea_form": form, "own_ideas": [], "wall": [] if private else activity_ideas(activity),
+            "ideas_private": private}
+
+
+def holders(activity) -> set[int]:
+    """Who has an idea here (their screen lists their own ideas)."""
+    return set(db.session.scalars(
+        select(Idea.participant_id).where(Idea.activity_id == activity.id, Idea.participant_id.is_not(None))))
+
+
 def projector_context(activity) -> dict:
     ideas = activity_ideas(activity)
     return {"wall": ideas, "wall_groups": wall_by_phase(ideas), "ideas_count": len(ideas),
@@ -284,6 +299,8 @@ kind = register(
         export_data=ideas_report.export_data,
         import_data=ideas_report.import_data,
         csv_tables=ideas_report.csv_tables,
+        blank_phone_context=blank_phone_context,
+        phone_holders=holders,
     )
 )
 

@@ -77,6 +77,17 @@ def phone_context(activity, participant) -> dict:
     return {"reflect_form": form, "reflect_response": response, "reflect": summary(activity) if activity.is_revealed else None}
 
 
+def blank_phone_context(activity) -> dict:
+    """The screen of someone who has not answered yet: the same for the whole room."""
+    form = ReflectForm(formdata=None, meta={"csrf": False})  # a pushed screen: htmx sends the token
+    return {"reflect_form": form, "reflect_response": None, "reflect": summary(activity) if activity.is_revealed else None}
+
+
+def holders(activity) -> set[int]:
+    """Who has answered (their screen shows their answer)."""
+    return set(db.session.scalars(select(ReflectResponse.participant_id).filter_by(activity_id=activity.id)))
+
+
 def projector_context(activity) -> dict:
     return {"reflect": summary(activity)}
 
@@ -162,6 +173,8 @@ kind = register(
         export_data=export_data,
         import_data=import_data,
         csv_tables=csv_tables,
+        blank_phone_context=blank_phone_context,
+        phone_holders=holders,
     )
 )
 

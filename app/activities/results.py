@@ -63,6 +63,9 @@ kind = register(ActivityKind(
     projector_context=context,
     facilitator_context=facilitator_context,
     report_context=report_context,
+    # The same screen for everyone: pushed down the streams when the room moves here.
+    blank_phone_context=context,
+    phone_holders=lambda _activity: set(),
 ))
 
 

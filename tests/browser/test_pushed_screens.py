@@ -56,7 +56,7 @@ def test_shared_screens_arrive_pushed_and_personal_ones_are_fetched(live_server,
 
 
 def test_a_slow_fetch_never_overwrites_a_newer_pushed_screen(live_server, browser):
-    """Ideas (fetched) then welcome (pushed): the ideas screen, arriving last, must not win."""
+    """Vote (fetched) then welcome (pushed): the vote screen, arriving last, must not win."""
     laptop, page, code = start_workshop(live_server, browser, "push3@example.org", "family-support")
     phone = join_phone(live_server, browser, code)
     held = []
@@ -69,19 +69,19 @@ def test_a_slow_fetch_never_overwrites_a_newer_pushed_screen(live_server, browse
 
     phone.route("**/p/*", hold_stage_fetch)
     phone.wait_for_timeout(500)
-    _go(page, "How might we make it better?")
+    _go(page, "Which ideas matter most?")
     for _ in range(50):
         if held:
             break
         phone.wait_for_timeout(100)
-    assert held, "the phone asked for its ideas screen"
+    assert held, "the phone asked for its vote screen"
     _go(page, "Welcome and join in")
     expect(phone.get_by_role("heading", name="Welcome and join in")).to_be_visible(timeout=5000)
     route, response = held[0]
-    assert "How might we make it better?" in response.text()
+    assert "Which ideas matter most?" in response.text()
     route.fulfill(response=response)  # the older screen arrives after the newer one
     phone.wait_for_timeout(1000)
     expect(phone.get_by_role("heading", name="Welcome and join in")).to_be_visible()
-    expect(phone.get_by_role("heading", name="How might we make it better?")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="Which ideas matter most?")).to_have_count(0)
     laptop.close()
     phone.context.close()

@@ -162,13 +162,40 @@ def test_a_personal_screen_still_sends_the_name_and_the_phone_fetches_its_own(ap
     stream = Stream(phone, f"{server}/live/{workshop.id}")
     time.sleep(0.5)
     try:
-        for kind in ("reflect", "ideas"):
+        for kind in ("vote",):
             _goto(facilitator, server, workshop, kind)
             messages = stream.quiet(0.6)
             assert messages[-1] == ("stage", "stage"), (kind, messages)
             assert not [m for m in messages if m[0] == "stage-html"]
     finally:
         stream.close()
+
+
+@pytest.mark.parametrize("kind, answer, mine", [
+    ("reflect", {"rating": "2", "comment": "Too rushed at the end"}, "Update my answer"),
+    ("ideas", {"title": "A named person who rings back", "description": ""}, "A named person who rings back"),
+])
+def test_ideas_and_reflect_are_pushed_to_who_has_not_answered_and_fetched_by_who_has(app, server, room, kind, answer, mine):
+    _user, workshop, facilitator = room
+    answered, not_yet = _phone(server, workshop, "staff"), _phone(server, workshop, "staff")
+    activity_id = workshop.activity_ids[workshop.kinds.index(kind)]
+    _goto(facilitator, server, workshop, kind)
+    assert answered.post(f"{server}/p/{workshop.id}/{kind}/{activity_id}", data=answer).status_code < 400
+    assert mine in _fetch_stage(answered, server, workshop)
+    streams = [Stream(p, f"{server}/live/{workshop.id}") for p in (answered, not_yet)]
+    time.sleep(0.5)
+    try:
+        _goto(facilitator, server, workshop, "welcome")
+        _goto(facilitator, server, workshop, kind)
+        for stream in streams:
+            stream.quiet(0.6)
+        assert streams[0].messages[-1] == ("stage", "stage"), streams[0].messages
+        name, html = streams[1].messages[-1]
+        assert name == "stage-html" and mine not in html
+        assert _squash(html) == _squash(_without_csrf_inputs(_fetch_stage(not_yet, server, workshop)))
+    finally:
+        for stream in streams:
+            stream.close()
 
 
 def _without_csrf_inputs(html: str) -> str:
@@ -305,7 +332,7 @@ def test_only_screens_without_personal_context_are_shared(app, client, workshop)
         for state in ("open", "locked", "revealed"):
             client.post(f"/f/workshops/{workshop.id}/state", data={"state": state})
             html = shared_stage(app, workshop.id, "staff", "en")
-            if kind in ("welcome", "journey"):
+            if kind in ("welcome", "journey", "ideas", "reflect", "results"):
                 fetched = _without_csrf_inputs(phone.get(f"/p/{workshop.id}", headers=STAGE).text)
                 assert html is not None and _squash(html) == _squash(fetched), (kind, state)
                 assert stage_holders(app, workshop.id) == frozenset()
