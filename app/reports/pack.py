@@ -43,7 +43,7 @@ from app.moderation import counts as moderation_counts
 from app.reports import pdf
 from app.workshops.people import joined_by_group
 
-PACK_VERSION = "5"
+PACK_VERSION = "6"
 _render_lock = threading.Lock()
 
 
