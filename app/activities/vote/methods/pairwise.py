@@ -14,16 +14,17 @@ already answered, is dropped.
 The room's comparisons (how often each idea beat each other one, which the
 next pair's weights need) are NOT counted again on every answer: each
 worker process keeps them in a `RoomTally` and adds only the answers stored
-since it last looked (`id > last_id`). That is exact because answers are
-only ever added, in id order, with two exceptions that reset the tally:
-* a merge moves and drops answers; it also marks the merged idea, so the
-  number of merged ideas of the workshop changes and the tally is rebuilt;
-* ids in id order: SQLite writes one transaction at a time; on PostgreSQL a
-  transaction-scoped advisory lock per activity, taken before the answer's
-  INSERT, makes answers to one vote take their ids and commit in turn, so a
-  reader never sees an answer while an earlier one is still uncommitted.
-The database stays the only record; the tally is a cache that is rebuilt
-from it whenever in doubt (a new process, a merge, a deleted workshop whose
+since it last looked (`id > last_id`). That is exact because:
+* answers become visible in id order: SQLite writes one transaction at a
+  time; on PostgreSQL a transaction-scoped advisory lock per vote, taken
+  before the answer's INSERT, makes answers to one vote take their ids and
+  commit in turn, so no reader sees an answer while an earlier one is
+  still uncommitted;
+* stored answers only change in a merge (moved, or dropped), which also
+  marks the merged idea: the workshop's number of merged ideas changes and
+  the tally is counted again.
+The database stays the only record; the tally is a cache rebuilt from it
+whenever in doubt (a new process, a merge, a deleted workshop whose
 activity id came back).
 """
 from __future__ import annotations
@@ -49,6 +50,7 @@ from app.ranking import PairCounts, score_pairwise
 ORDER_LOCK = 0x7061_6972 << 32
 # Tallies kept per process (one per pairwise vote recently answered).
 KEEP_TALLIES = 32
+_tallies_lock = threading.Lock()
 
 
 class AlreadyCompared(VoteRefused):
@@ -111,14 +113,15 @@ def room_tally(activity, items) -> RoomTally:
     merged = run(prepared("pairwise_merged", _merged_statement), {"workshop_id": activity.workshop_id}).scalar()
     # The workshop's creation time tells a vote from one that got the id of a deleted one.
     key = (activity.id, activity.workshop.created_at)
-    tallies = current_app.extensions.setdefault("tandem_pairwise_tallies", OrderedDict())
-    tally = tallies.get(activity.id)
-    if tally is None or tally.key != key or tally.merged != merged:
-        tally = tallies[activity.id] = RoomTally(key, merged, items)
-        while len(tallies) > KEEP_TALLIES:
-            tallies.popitem(last=False)
-    else:
-        tallies.move_to_end(activity.id)
+    with _tallies_lock:
+        tallies = current_app.extensions.setdefault("tandem_pairwise_tallies", OrderedDict())
+        tally = tallies.get(activity.id)
+        if tally is None or tally.key != key or tally.merged != merged:
+            tally = tallies[activity.id] = RoomTally(key, merged, items)
+            while len(tallies) > KEEP_TALLIES:
+                tallies.popitem(last=False)
+        else:
+            tallies.move_to_end(activity.id)
     tally.absorb(run(prepared("pairwise_since", _since_statement),
                      {"activity_id": activity.id, "last_id": tally.last_id}).all())
     return tally
