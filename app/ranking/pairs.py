@@ -106,7 +106,7 @@ class PairCounts:
             self.add(winner, loser, count)
 
     def __len__(self) -> int:
-        """How many items have been compared at least once (their rows)."""
+        """How many items have a row (compared at least once, or named when the counts were made)."""
         return len(self._index)
 
     def _slot(self, item) -> int:
