@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.votes import (  # noqa: E402
-    BIN, Connection, Tally, cookies_from, csrf_of, free_port, load, pct, projector, report, stop, wait_up,
+    BIN, Connection, Tally, cookies_from, csrf_of, free_port, load, pct, projector, report, server_cpu, stop,
+    wait_up,
 )
 
 PAIR = re.compile(r'name="left" value="(\d+)"><input type="hidden" name="right" value="(\d+)"')
@@ -238,10 +239,14 @@ async def run(args, instance):
         print(f"Tandem pairwise (gunicorn.conf.py, gevent, {args.workers or 'default'} workers, SQLite), "
               f"{len(phones)} participants joined, {args.ideas} ideas, projector connected; "
               f"each answer's response carries the next pair")
+        cpu = server_cpu(server.pid)
         tally, elapsed = await saturate(port, phones, setup, args.seconds, args.concurrency, 1)
-        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed)
+        cpu = server_cpu(server.pid) - cpu
+        rate = report(f"saturation {args.seconds:.0f} s, {args.concurrency} clients", tally, elapsed, cpu)
+        cpu = server_cpu(server.pid)
         steady_tally, steady_elapsed = await steady(port, phones, setup, args.steady_seconds, args.rate, 2)
-        report(f"steady {args.rate:.0f}/s for {args.steady_seconds:.0f} s", steady_tally, steady_elapsed)
+        cpu = server_cpu(server.pid) - cpu
+        report(f"steady {args.rate:.0f}/s for {args.steady_seconds:.0f} s", steady_tally, steady_elapsed, cpu)
         stop_event.set()
         await watcher
         print(f"  projector re-fetched its turnout {sum(fetched.values())} times {dict(fetched)}")

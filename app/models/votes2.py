@@ -23,6 +23,8 @@ class PairwiseAnswer(db.Model):
         CheckConstraint("low_id < high_id", name="pair_in_order"),
         CheckConstraint("winner_id IS NULL OR winner_id = low_id OR winner_id = high_id", name="winner_in_pair"),
         Index("ix_vote_pairwise_activity", "activity_id", "low_id", "high_id", "winner_id"),
+        # The answers of a vote after a given one, in order: what each process's tally adds.
+        Index("ix_vote_pairwise_since", "activity_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

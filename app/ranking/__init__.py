@@ -16,7 +16,9 @@ Scoring an activity's votes into a :class:`Ranking` of :class:`Scored` rows
 (:mod:`.methods`): :func:`score_dots`, :func:`score_approval`,
 :func:`score_rating`, :func:`score_pairwise`, :func:`score_ranked`,
 :func:`score_agree`; and :func:`next_pair` (:mod:`.pairs`) for pairwise
-voting. Sentences come from :func:`explain` (:mod:`.why`).
+voting (with :class:`PairCounts`, the same draw for a room whose
+comparisons grow answer by answer). Sentences come from :func:`explain`
+(:mod:`.why`).
 """
 
 from .bradley_terry import bradley_terry, win_chance
@@ -31,7 +33,7 @@ from .methods import (
     score_ranked,
     score_rating,
 )
-from .pairs import next_pair
+from .pairs import PairCounts, next_pair
 from .positional import borda
 from .scored import Ranking, Scored
 from .stats import bayesian_average, group_consensus, maxdiff_counts, wilson_lower_bound
@@ -40,6 +42,7 @@ from .why import explain
 __all__ = [
     "Criterion",
     "Feelings",
+    "PairCounts",
     "Ranking",
     "Scored",
     "bayesian_average",

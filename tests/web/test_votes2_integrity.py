@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 
 from app.activities.vote import vote_ranking
+from app.activities.vote.methods.pairwise import room_comparisons, room_tally, votable_ids
 from app.extensions import db
 from app.models import Activity, PairwiseAnswer, RankedChoice, VoteReceipt
 from tests.web.test_vote_integrity import fire, join, open_room, server  # noqa: F401  (server is a fixture)
@@ -54,6 +55,11 @@ def test_parallel_pairwise_answers_each_pair_once_per_person_and_retries_apply_o
     assert set(stored) == expected  # every acknowledged answer stored exactly once, as it was given
     assert ranking.extra["comparisons"] == len(stored) and ranking.turnout == len(people)
     assert ranking.extra["undecided"] == sum(1 for row in stored if row[3] is None)
+    # the server's own tally of the room (kept up to date answer by answer) equals a fresh count
+    with app.app_context():
+        activity = db.session.get(Activity, room.vote_id)
+        tally = room_tally(activity, votable_ids(activity)).counts.comparisons()
+        assert tally == {pair: float(count) for pair, count in room_comparisons(activity).items()}
 
 
 def test_parallel_ballot_changes_leave_one_whole_ballot_per_person(app, server):  # noqa: F811

@@ -116,12 +116,12 @@ def vote(workshop_id: int, activity_id: int):
     _workshop, participant, activity = snapshot
     if activity is None or activity.kind != "vote":
         abort(404)
-    error, status, change = None, 200, None
+    error, status, change, refusal = None, 200, None, None
     try:
         change = cast_vote(activity, participant, request.form)
     except VoteRefused as refused:
         db.session.rollback()
-        error, status = refused.message, refused.status
+        error, status, refusal = refused.message, refused.status, refused
     else:
         db.session.commit()
     # This request writes nothing more: any later read must not take the write lock.
@@ -133,12 +133,20 @@ def vote(workshop_id: int, activity_id: int):
 
         participant = current_participant(workshop_id) or abort(403)
         return render_phone(participant.workshop, participant, vote_error=error), status
-    if error:  # a refusal changes nothing on the screen but its message, beside the ideas
+    method = method_of(activity)
+    current = settings(activity)
+    if error:
+        # a refusal changes nothing on the screen but its message, beside the ideas; unless the
+        # method says what else is out of date (a pair answered before: a fresh pair comes too)
+        small = method.refused(activity, participant, refusal, current) if method else None
+        if small is not None:
+            template, context = small
+            body = render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
+                                   vote_settings=current, **context)
+            return body + render_template("vote/_error.html", vote_error=error, oob=True), status
         return render_template("vote/_error.html", vote_error=error), status, {
             "HX-Retarget": "#vote-error", "HX-Reswap": "outerHTML"}
-    method = method_of(activity)
     if change is not None and method is not None:
-        current = settings(activity)
         small = method.partial(activity, participant, change, current)
         if small is not None:
             template, context = small

@@ -67,7 +67,10 @@ class VoteMethod:
     * `ideas_merged(activity, source_id, target_id)`, `idea_hidden(activity, idea_id)`;
     * `format_score(value)` — the score as people read it;
     * `partial(activity, participant, change, settings)` -> (template, context) or
-      None: a small htmx answer to a vote that was applied (None: the whole box).
+      None: a small htmx answer to a vote that was applied (None: the whole box);
+    * `refused(activity, participant, refusal, settings)` -> (template, context) or
+      None: what an htmx answer to a refused vote shows besides the message
+      (None: only the message, the rest of the screen stays).
     """
 
     key: str = ""
@@ -102,6 +105,9 @@ class VoteMethod:
         return f"{value:.1f}"
 
     def partial(self, activity, participant, change: Change, settings):
+        return None
+
+    def refused(self, activity, participant, refusal: VoteRefused, settings):
         return None
 
 
