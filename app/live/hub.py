@@ -101,7 +101,7 @@ class ScreenCache:
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[int, dict]] = {}
 
-    def get(self, workshop_id: int, generation: int, key: tuple, render):
+    def get(self, workshop_id: int, generation: int, key, render):
         with self._lock:
             newest, screens = self._entries.get(workshop_id, (-1, {}))
             # A stream that heard generation g may use a render of a later one (it

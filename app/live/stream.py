@@ -45,12 +45,10 @@ def stream(workshop_id: int):
     names = _allowed_events(workshop)
     if names is not None and request.args.get("only"):
         names = names & frozenset(request.args["only"].split(","))
-    screen = None  # (group, locale) of a phone that may be sent shared screens
-    participant_id = None
+    screen = None  # (participant id, group, locale) of a phone that may be sent shared screens
     if names is not None and "stage" in names and current_app.config["TANDEM_LIVE_PUSH"]:
         participant = current_participant(workshop.id)
-        screen = (participant.group_key, participant.language or select_locale())
-        participant_id = participant.id
+        screen = (participant.id, participant.group_key, participant.language or select_locale())
     app = current_app._get_current_object()
     # Release the session before streaming: an open stream must not hold a connection.
     db.session.remove()
@@ -71,7 +69,7 @@ def stream(workshop_id: int):
                     fired -= frozenset().union(*(PHONE_IMPLIED.get(name, frozenset()) for name in fired))
                 pushed = ""
                 if screen is not None and "stage" in fired:
-                    html = _shared_screen(app, live.hub, workshop_id, participant_id, *screen)
+                    html = _shared_screen(app, live.hub, workshop_id, *screen)
                     if html is not None:
                         fired.discard("stage")
                         pushed = sse_message(PUSHED_STAGE, html)

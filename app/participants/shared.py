@@ -12,9 +12,9 @@ blank: a kind with `blank_phone_context` and `phone_holders` (e.g. the
 journey map) has its screen for someone with nothing of their own in the
 activity rendered the same way, once; the phones of people who do have
 something there (`stage_holders`, read once per process and move, before
-any render) get the name-only `stage` event at once and fetch their own screen. So the room's first arrival at a
-journey map is one render per group, and a return to it costs a fetch only
-for those who wrote something.
+any render) get the name-only `stage` event at once and fetch their own
+screen. So the room's first arrival at a journey map is one render per
+group, and a return to it costs a fetch only for those who wrote something.
 
 A shared screen must never carry anything of one person. It is rendered:
 - only for kinds whose phone view is built from the template alone
@@ -41,8 +41,6 @@ from app.i18n import use_locale
 from app.participants.stage import room_snapshot, template_only
 
 
-
-
 class PersonalData(Exception):
     """A shared screen tried to read something of one person. Deliberately not an
     AttributeError: Jinja would turn that into an empty value and carry on."""
@@ -66,21 +64,34 @@ class GroupMember:
         raise PersonalData(f"a shared phone screen wrote participant.{name}")
 
 
+def _shareable_stage(workshop_id: int):
+    """(workshop, current activity or None, blank) when the room's stage can be shared, else None.
+
+    `blank`: the kind has personal context and is shared through its blank screen
+    (`blank_phone_context`, with `phone_holders` saying who fetches their own instead).
+    """
+    room = room_snapshot(workshop_id)
+    if room is None:
+        return None
+    workshop, activity = room
+    current = activity if workshop.status == "live" else None
+    if template_only(current):
+        return workshop, current, False
+    kind = get_kind(current.kind)
+    if kind.blank_phone_context is None or kind.phone_holders is None:
+        return None
+    return workshop, current, True
+
+
 def stage_holders(app, workshop_id: int) -> frozenset[int] | None:
     """Whose phone screen of the room's current stage is their own (they fetch it), or None when
     nobody's is shared (a kind with personal context and no blank screen)."""
     with app.app_context():
-        room = room_snapshot(workshop_id)
-        if room is None:
+        stage = _shareable_stage(workshop_id)
+        if stage is None:
             return None
-        workshop, activity = room
-        current = activity if workshop.status == "live" else None
-        if template_only(current):
-            return frozenset()
-        kind = get_kind(current.kind)
-        if kind.blank_phone_context is None or kind.phone_holders is None:
-            return None
-        return frozenset(kind.phone_holders(current))
+        _workshop, current, blank = stage
+        return frozenset(get_kind(current.kind).phone_holders(current)) if blank else frozenset()
 
 
 def shared_stage(app, workshop_id: int, group_key: str, locale: str) -> str | None:
@@ -97,14 +108,10 @@ def shared_stage(app, workshop_id: int, group_key: str, locale: str) -> str | No
         empty_session = context.session
         empty_session.accessed = False  # from here on, any use of `session` (CSRF, user, participant) marks it
         try:
-            room = room_snapshot(workshop_id)
-            if room is None:
+            stage = _shareable_stage(workshop_id)
+            if stage is None:
                 return None
-            workshop, activity = room
-            current = activity if workshop.status == "live" else None
-            blank = not template_only(current)
-            if blank and get_kind(current.kind).blank_phone_context is None:
-                return None
+            workshop, _current, blank = stage
             use_locale(locale)
             try:
                 html = render_block("participants/phone.html", "stage",
