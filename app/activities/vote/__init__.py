@@ -140,23 +140,25 @@ def vote(workshop_id: int, activity_id: int):
         # method says what else is out of date (a pair answered before: a fresh pair comes too)
         small = method.refused(activity, participant, refusal, current) if method else None
         if small is not None:
-            template, context = small
-            body = render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
-                                   vote_settings=current, **context)
+            body = _small_answer(small, activity, participant, current)
             return body + render_template("vote/_error.html", vote_error=error, oob=True), status
         return render_template("vote/_error.html", vote_error=error), status, {
             "HX-Retarget": "#vote-error", "HX-Reswap": "outerHTML"}
     if change is not None and method is not None:
         small = method.partial(activity, participant, change, current)
         if small is not None:
-            template, context = small
-            body = render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
-                                   vote_settings=current, **context)
-            return body + CLEAR_ERROR
+            return _small_answer(small, activity, participant, current) + CLEAR_ERROR
     context = phone_context(activity, participant)
     body = render_template("vote/_phone.html", activity=activity, participant=participant,
                            vote_error=error, saved=status == 200, **context)
     return body, status, {"HX-Retarget": "#vote-box", "HX-Reswap": "outerHTML"}
+
+
+def _small_answer(small, activity, participant, current) -> str:
+    """A method's small htmx answer: (template, context) from `partial` or `refused`, rendered."""
+    template, context = small
+    return render_template(template, activity=activity, participant=participant, new_vote_key=new_key,
+                           vote_settings=current, **context)
 
 
 @bp.post("/f/workshops/<int:workshop_id>/vote/<int:activity_id>/settings")
