@@ -8,12 +8,12 @@ import secrets
 
 from sqlalchemy import insert, select
 
-from app.activities.vote.methods.pairwise import room_comparisons, room_tally, votable_ids
+from app.activities.vote.methods.pairwise import room_tally, votable_ids
 from app.extensions import db
 from app.models import Activity, PairwiseAnswer, Participant, Workshop
 from tests.conftest import join_phone
 from tests.web.test_vote_hot_path import watched
-from tests.web.votes_helpers import vote_room
+from tests.web.votes_helpers import room_comparisons, vote_room
 
 HX = {"HX-Request": "true"}
 FIVE = ("Drop-in hub", "Text reminders", "Peer mentors", "Evening hours", "Crèche")

@@ -9,10 +9,11 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 
 from app.activities.vote import vote_ranking
-from app.activities.vote.methods.pairwise import room_comparisons, room_tally, votable_ids
+from app.activities.vote.methods.pairwise import room_tally, votable_ids
 from app.extensions import db
 from app.models import Activity, PairwiseAnswer, RankedChoice, VoteReceipt
 from tests.web.test_vote_integrity import fire, join, open_room, server  # noqa: F401  (server is a fixture)
+from tests.web.votes_helpers import room_comparisons
 
 
 def receipts_of(app, room):

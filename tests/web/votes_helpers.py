@@ -3,8 +3,21 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from sqlalchemy import func, select
+
 from app.extensions import db
-from app.models import Activity, Idea
+from app.models import Activity, Idea, PairwiseAnswer
+
+
+def room_comparisons(activity) -> dict[tuple[int, int], int]:
+    """Pairwise: (winner, loser) -> how many times across the room (decided answers only), counted
+    afresh from the answers: what each process's tally (`room_tally`) must always equal."""
+    rows = db.session.execute(
+        select(PairwiseAnswer.low_id, PairwiseAnswer.high_id, PairwiseAnswer.winner_id, func.count())
+        .where(PairwiseAnswer.activity_id == activity.id, PairwiseAnswer.winner_id.is_not(None))
+        .group_by(PairwiseAnswer.low_id, PairwiseAnswer.high_id, PairwiseAnswer.winner_id)
+    )
+    return {(winner, high if winner == low else low): count for low, high, winner, count in rows}
 
 
 def vote_room(app, owner, client, *, method="dots", ideas=("Drop-in hub", "Text reminders", "Peer mentors"),

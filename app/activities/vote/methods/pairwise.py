@@ -127,20 +127,6 @@ def room_tally(activity, items) -> RoomTally:
     return tally
 
 
-def room_comparisons(activity) -> dict[tuple[int, int], int]:
-    """(winner, loser) -> how many times, across the room (decided answers only), counted afresh."""
-    rows = db.session.execute(
-        select(PairwiseAnswer.low_id, PairwiseAnswer.high_id, PairwiseAnswer.winner_id, func.count())
-        .where(PairwiseAnswer.activity_id == activity.id, PairwiseAnswer.winner_id.is_not(None))
-        .group_by(PairwiseAnswer.low_id, PairwiseAnswer.high_id, PairwiseAnswer.winner_id)
-    )
-    comparisons = {}
-    for low, high, winner, count in rows:
-        loser = high if winner == low else low
-        comparisons[winner, loser] = count
-    return comparisons
-
-
 def answered_pairs(activity, participant) -> list[tuple[int, int]]:
     return run(prepared("pairwise_answered", lambda: select(PairwiseAnswer.low_id, PairwiseAnswer.high_id).where(
         PairwiseAnswer.activity_id == bindparam("activity_id"),
