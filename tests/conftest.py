@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
@@ -111,6 +114,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@contextmanager
+def serving(app):
+    """The app on a real threaded WSGI server on a free loopback port (for tests with real
+    concurrency and real SSE streams): yields its base URL, shuts it down afterwards."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
 
 
 def create_facilitator(app, email="facilitator@example.org", name="Fran Facilitator", organisation="Riverside Council"):

@@ -1,27 +1,27 @@
 """Journey integrity under real concurrency: threads against a real served app and the real database."""
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import JourneyCard, JourneyLane, JourneyPhase, ModerationAction, PhaseFeeling
-from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop
+from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop, serving
 
 
 @pytest.fixture
 def served(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    with serving(app) as base:
+        yield _journey_room(app, base)
+
+
+def _journey_room(app, base):
+    """A started workshop at its journey activity, and its facilitator logged in over HTTP."""
     user = create_facilitator(app)
     workshop = make_workshop(app, user)
-    base = f"http://127.0.0.1:{httpd.server_port}"
     facilitator = requests.Session()
     assert facilitator.post(f"{base}/auth/login", data={"email": user.email, "password": TEST_PASSWORD}).ok
     activity_id = workshop.activity_ids[workshop.kinds.index("journey")]
@@ -29,9 +29,8 @@ def served(app):
     with app.app_context():
         phase = db.session.scalar(select(JourneyPhase.id).filter_by(activity_id=activity_id).order_by(JourneyPhase.position))
         lane = db.session.scalar(select(JourneyLane.id).filter_by(activity_id=activity_id).order_by(JourneyLane.position))
-    yield {"base": base, "workshop": workshop, "activity": activity_id, "phase": phase, "lane": lane,
-           "facilitator": facilitator}
-    httpd.shutdown()
+    return {"base": base, "workshop": workshop, "activity": activity_id, "phase": phase, "lane": lane,
+            "facilitator": facilitator}
 
 
 def _phone(served):

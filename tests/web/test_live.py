@@ -6,18 +6,14 @@ import time
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop
+from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop, serving
 
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def _read_events(response, wanted: str, found: list, timeout: float):

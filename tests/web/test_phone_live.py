@@ -7,11 +7,10 @@ import time
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Activity
-from tests.conftest import TEST_PASSWORD, create_facilitator, join_phone, make_workshop
+from tests.conftest import TEST_PASSWORD, create_facilitator, join_phone, make_workshop, serving
 
 STAGE = {"HX-Request": "true", "HX-Target": "stage"}
 TIMER = {"HX-Request": "true", "HX-Target": "timer"}
@@ -104,11 +103,8 @@ def test_a_token_from_another_workshop_or_none_gets_no_fragment(app, client, fac
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def _first_message(response, found: list):

@@ -7,14 +7,13 @@ import time
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.live.hub import Hub, ScreenCache
 from app.models import Activity, Workshop
 from app.participants.shared import GroupMember, PersonalData, shared_stage, stage_holders
 from app.workshops import services
-from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop
+from tests.conftest import TEST_PASSWORD, create_facilitator, make_workshop, serving
 
 STAGE = {"HX-Request": "true", "HX-Target": "stage"}
 
@@ -24,11 +23,8 @@ def server(app, monkeypatch):
     import app.live.stream as live_stream
 
     monkeypatch.setattr(live_stream, "HEARTBEAT_SECONDS", 0.3)  # closed streams end quickly
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 class Stream:

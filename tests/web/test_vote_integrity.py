@@ -9,29 +9,24 @@ from __future__ import annotations
 
 import random
 import secrets
-import threading
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app.activities.vote import vote_ranking
 from app.extensions import db
 from app.models import Activity, Approval, DotVote, Rating, Voter, VoteReceipt
-from tests.conftest import TEST_PASSWORD, create_facilitator
+from tests.conftest import TEST_PASSWORD, create_facilitator, serving
 from tests.web.votes_helpers import vote_room
 
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 def open_room(app, server, **settings):
