@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.votes import (  # noqa: E402
-    BIN, Connection, Tally, cookies_from, csrf_of, free_port, load, pct, projector, report, server_cpu, stop,
-    wait_up,
+    BIN, Connection, Tally, cookies_from, csrf_of, free_port, load, pct, projector, report, server_cpu,
+    started_workshop, stop, wait_up,
 )
 
 PAIR = re.compile(r'name="left" value="(\d+)"><input type="hidden" name="right" value="(\d+)"')
@@ -47,35 +47,12 @@ PAIR = re.compile(r'name="left" value="(\d+)"><input type="hidden" name="right" 
 
 def prepare(instance: str, n_ideas: int) -> dict:
     """Migrate, then make a live workshop whose vote activity is pairwise and open, with n ideas."""
-    import subprocess
+    with started_workshop(instance, n_ideas) as (workshop, vote):
+        from app.workshops.services import move_to
 
-    env = dict(os.environ, TANDEM_INSTANCE=instance, FLASK_APP="app")
-    env.pop("DATABASE_URL", None)
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    os.environ["TANDEM_INSTANCE"] = instance
-    os.environ.pop("DATABASE_URL", None)
-    from app import create_app
-    from app.auth.accounts import create_user
-    from app.extensions import db
-    from app.models import Idea
-    from app.workshops.services import create_from_recipe, move_to, start
-
-    app = create_app()
-    with app.app_context():
-        user = create_user("bench@example.org", "Bench", "bench-password-123", "Bench")
-        workshop = create_from_recipe(user, app.extensions["tandem_recipes"]["family-support"])
-        start(workshop)
-        ideas_activity = next(a for a in workshop.activities if a.kind == "ideas")
-        vote = next(a for a in workshop.activities if a.kind == "vote")
         vote.config = {"method": "pairwise"}
-        for n in range(n_ideas):
-            db.session.add(Idea(workshop_id=workshop.id, activity_id=ideas_activity.id,
-                                title=f"Idea number {n + 1}", source="paper"))
-        db.session.flush()
         move_to(workshop, vote)
-        db.session.commit()
         result = {"workshop": workshop.id, "code": workshop.join_code, "vote": vote.id}
-        db.engine.dispose()
     return result
 
 

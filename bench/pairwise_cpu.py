@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import itertools
-import os
 import pstats
 import random
 import re
@@ -57,7 +55,6 @@ def run(args, instance):
     app = create_app()
     app.config["WTF_CSRF_ENABLED"] = False
     app.config["RATELIMIT_ENABLED"] = False
-    limiter = app.extensions.get("limiter")
     rng = random.Random(1)
     with app.app_context():
         ideas = list(db.session.scalars(select(Idea.id).filter_by(workshop_id=setup["workshop"]).order_by(Idea.id)))

@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -199,8 +200,11 @@ async def wait_up(port: int, path: str = "/"):
     raise RuntimeError("server did not start")
 
 
-def prepare_tandem(instance: str, n_ideas: int) -> dict:
-    """Migrate, then make a live workshop with three open votes (dots, approval, rating) and ideas."""
+@contextmanager
+def started_workshop(instance: str, n_ideas: int):
+    """Migrate a fresh SQLite database in `instance`; then, inside the app's context, yield (workshop, its
+    first vote activity) of a started family-support workshop with `n_ideas` ideas typed in from paper.
+    The caller sets its votes up and moves the room; the whole set-up is committed afterwards."""
     env = dict(os.environ, TANDEM_INSTANCE=instance, FLASK_APP="app")
     env.pop("DATABASE_URL", None)
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -209,8 +213,8 @@ def prepare_tandem(instance: str, n_ideas: int) -> dict:
     from app import create_app
     from app.auth.accounts import create_user
     from app.extensions import db
-    from app.models import Activity, Idea
-    from app.workshops.services import create_from_recipe, move_to, start
+    from app.models import Idea
+    from app.workshops.services import create_from_recipe, start
 
     app = create_app()
     with app.app_context():
@@ -218,23 +222,33 @@ def prepare_tandem(instance: str, n_ideas: int) -> dict:
         workshop = create_from_recipe(user, app.extensions["tandem_recipes"]["family-support"])
         start(workshop)
         ideas_activity = next(a for a in workshop.activities if a.kind == "ideas")
-        dots = next(a for a in workshop.activities if a.kind == "vote")
+        for n in range(n_ideas):
+            db.session.add(Idea(workshop_id=workshop.id, activity_id=ideas_activity.id, title=f"Idea number {n + 1}",
+                                source="paper"))
+        db.session.flush()
+        yield workshop, next(a for a in workshop.activities if a.kind == "vote")
+        db.session.commit()
+        db.engine.dispose()
+
+
+def prepare_tandem(instance: str, n_ideas: int) -> dict:
+    """Migrate, then make a live workshop with three open votes (dots, approval, rating) and ideas."""
+    with started_workshop(instance, n_ideas) as (workshop, dots):
+        from app.extensions import db
+        from app.models import Activity, Idea
+        from app.workshops.services import move_to
+
         dots.config = {"method": "dots", "budget": 5, "max_per_idea": 3}
         approval = Activity(workshop_id=workshop.id, position=50, kind="vote", title="Approve", state="open",
                             config={"method": "approval"})
         rating = Activity(workshop_id=workshop.id, position=51, kind="vote", title="Rate", state="open",
                           config={"method": "rating"})
         db.session.add_all([approval, rating])
-        for n in range(n_ideas):
-            db.session.add(Idea(workshop_id=workshop.id, activity_id=ideas_activity.id, title=f"Idea number {n + 1}",
-                                source="paper"))
         db.session.flush()
         move_to(workshop, dots)
-        db.session.commit()
         ideas = list(db.session.scalars(db.select(Idea.id).filter_by(workshop_id=workshop.id)))
         result = {"workshop": workshop.id, "code": workshop.join_code, "ideas": ideas,
                   "votes": {"dots": dots.id, "approval": approval.id, "rating": rating.id}}
-        db.engine.dispose()
     return result
 
 
